@@ -1,0 +1,52 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { benchSeed, printSeedTable } from "./bench/seed.ts";
+import { benchStartup, printStartupTable } from "./bench/startup.ts";
+import { parseNumberOption, runCommand, UsageError } from "./runtime.ts";
+
+const SUITES = ["seed", "startup"] as const;
+
+function writeResult(name: string, result: { at: string }): void {
+  const dir = resolve("bench/results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${result.at.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`wrote ${file}`);
+}
+
+export function registerBenchCommand(program: Command): void {
+  program
+    .command("bench")
+    .description("performance benchmarks: each prints a table and writes JSON to bench/results/")
+    .argument("[suite]", `which benchmark: ${SUITES.join(", ")} or all`, "all")
+    .option("--scale <n>", "seed suite: data scale (1 = production volumes)", "1")
+    .option("--seed <int>", "seed suite: random seed", "1")
+    .option("--demo-scale <n>", "startup suite: demo scale seeded on the first start", "0.1")
+    .action((suite: string, flags: { scale: string; seed: string; demoScale: string }) =>
+      runCommand(async () => {
+        if (suite !== "all" && !SUITES.includes(suite as (typeof SUITES)[number])) {
+          throw new UsageError(`unknown benchmark "${suite}" (available: ${SUITES.join(", ")}, all)`);
+        }
+        const inRange = (n: number) => n > 0 && n <= 10;
+        if (suite === "seed" || suite === "all") {
+          const scale = parseNumberOption("--scale", flags.scale, inRange, "must be above 0 and at most 10");
+          const seed = parseNumberOption("--seed", flags.seed, Number.isInteger, "must be a whole number");
+          const result = await benchSeed(scale, seed);
+          printSeedTable(result);
+          writeResult("seed", result);
+        }
+        if (suite === "startup" || suite === "all") {
+          const scale = parseNumberOption(
+            "--demo-scale",
+            flags.demoScale,
+            inRange,
+            "must be above 0 and at most 10",
+          );
+          const result = await benchStartup(scale);
+          printStartupTable(result);
+          writeResult("startup", result);
+        }
+      }),
+    );
+}

@@ -1,0 +1,18 @@
+import { Command } from "commander";
+import { registerBenchCommand } from "./bench-command.ts";
+import { registerDbCommands } from "./db-commands.ts";
+import { registerServiceCommands } from "./dev-command.ts";
+
+/** The `arthur` command line. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("arthur")
+    .description("Arthur: Slack-native operations assistant and MCP tool gateway")
+    .showHelpAfterError()
+    .exitOverride((error) => {
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    });
+  registerServiceCommands(program);
+  registerDbCommands(program);
+  registerBenchCommand(program);
+  await program.parseAsync(argv);
+}

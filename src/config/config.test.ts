@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./index.ts";
+
+const noDotEnv = { dotEnvPath: null, cwd: "/srv/arthur" };
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env, noDotEnv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("uses safe defaults: loopback only, embedded database, home under the working folder", () => {
+    const config = loadConfig({}, noDotEnv);
+    expect(config.gateway).toEqual({ host: "127.0.0.1", port: 8081 });
+    expect(config.database).toEqual({ url: undefined, embeddedPort: 54329, maxConnections: 10 });
+    expect(config.home).toBe("/srv/arthur/.arthur");
+    expect(config.demo).toEqual({ scale: 0.1, seed: 1 });
+  });
+
+  it("names the variable and the bad value for a malformed port", () => {
+    const message = problemsOf({ GATEWAY_PORT: "abc" });
+    expect(message).toBe('Invalid configuration: GATEWAY_PORT must be a whole number (got "abc")');
+    expect(message).not.toContain("\n");
+  });
+
+  it("reports every bad variable at once, and lists the allowed values of an enum", () => {
+    const message = problemsOf({ EMBEDDED_PG_PORT: "70000", LOG_LEVEL: "loud", DEMO_SCALE: "-1" });
+    expect(message).toContain("EMBEDDED_PG_PORT must be between 1 and 65535");
+    expect(message).toContain("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent");
+    expect(message).toContain("DEMO_SCALE must be a positive number");
+  });
+
+  it("never echoes a database URL, which may carry a password", () => {
+    const message = problemsOf({ DATABASE_URL: "mysql://admin:hunter2@db/prod" });
+    expect(message).toContain("DATABASE_URL must be a postgres:// or postgresql:// URL");
+    expect(message).not.toContain("hunter2");
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ GATEWAY_PORT: "", DATABASE_URL: "" }, noDotEnv).gateway.port).toBe(8081);
+  });
+
+  it("reads .env underneath the real environment, and rejects unknown keys in it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "arthur-config-"));
+    writeFileSync(join(dir, ".env"), "GATEWAY_PORT=9090\nLOG_LEVEL=debug\n");
+    const config = loadConfig({ LOG_LEVEL: "warn" }, { cwd: dir });
+    expect(config.gateway.port).toBe(9090);
+    expect(config.log.level).toBe("warn");
+
+    writeFileSync(join(dir, ".env"), "GATEWAY_PORTT=9090\n");
+    expect(() => loadConfig({}, { cwd: dir })).toThrow(/GATEWAY_PORTT in .*\.env is not a known setting/);
+  });
+});

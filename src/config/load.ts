@@ -1,0 +1,84 @@
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { parseEnv } from "node:util";
+import type { z } from "zod";
+import { type Env, envSchema, knownVariables } from "./schema.ts";
+
+/** Arthur's configuration: built once at start-up and passed down. */
+export interface Config {
+  /** Absolute path of Arthur's state folder (embedded database, dev token, ...). */
+  home: string;
+  database: {
+    /** External database; when absent Arthur runs an embedded PostgreSQL. */
+    url: string | undefined;
+    embeddedPort: number;
+    maxConnections: number;
+  };
+  gateway: { host: string; port: number };
+  log: { level: Env["LOG_LEVEL"] };
+  demo: { scale: number; seed: number };
+}
+
+/** Raised for any invalid configuration; `message` is one line naming each bad variable. */
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, string | undefined>): string {
+  const name = String(issue.path[0] ?? "?");
+  const value = raw[name];
+  const shown = value === undefined ? "" : ` (got "${value.length > 40 ? `${value.slice(0, 40)}…` : value}")`;
+  if (issue.code === "invalid_value" && "values" in issue) {
+    return `${name} must be one of ${issue.values.join(", ")}${shown}`;
+  }
+  // Never echo database URLs: they may carry a password.
+  const safeShown = name === "DATABASE_URL" ? "" : shown;
+  return `${name} ${issue.message}${safeShown}`;
+}
+
+/** Read `.env` (if present) into a plain object; unknown keys are reported as problems. */
+export function readDotEnv(path: string): { values: Record<string, string>; problems: string[] } {
+  if (!existsSync(path)) return { values: {}, problems: [] };
+  const values = parseEnv(readFileSync(path, "utf8")) as Record<string, string>;
+  const problems = Object.keys(values)
+    .filter((key) => !knownVariables.includes(key))
+    .map((key) => `${key} in ${path} is not a known setting (see .env.example)`);
+  return { values, problems };
+}
+
+/**
+ * Build the configuration from environment variables, with an optional `.env` file underneath
+ * (real environment variables win). Throws {@link ConfigError} listing every bad variable.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: { cwd?: string; dotEnvPath?: string | null } = {},
+): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const dotEnvPath = options.dotEnvPath === undefined ? resolve(cwd, ".env") : options.dotEnvPath;
+  const dotEnv = dotEnvPath ? readDotEnv(dotEnvPath) : { values: {}, problems: [] };
+  const raw: Record<string, string | undefined> = {};
+  for (const key of knownVariables) {
+    const value = env[key] ?? dotEnv.values[key];
+    // An empty variable means "not set", as most shells and .env files intend.
+    raw[key] = value === "" ? undefined : value;
+  }
+  const parsed = envSchema.safeParse(raw);
+  const problems = [...dotEnv.problems];
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, raw)));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    home: isAbsolute(e.ARTHUR_HOME) ? e.ARTHUR_HOME : resolve(cwd, e.ARTHUR_HOME),
+    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, maxConnections: e.DB_MAX_CONNECTIONS },
+    gateway: { host: e.GATEWAY_HOST, port: e.GATEWAY_PORT },
+    log: { level: e.LOG_LEVEL },
+    demo: { scale: e.DEMO_SCALE, seed: e.DEMO_SEED },
+  };
+}

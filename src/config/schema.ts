@@ -1,0 +1,80 @@
+import { z } from "zod";
+
+/** A TCP port; `allowAny` lets 0 mean "any free port" (tests, ephemeral runs). */
+const port = (fallback: number, allowAny = false) => {
+  const min = allowAny ? 0 : 1;
+  const range = `must be between ${min} and 65535${allowAny ? " (0 = any free port)" : ""}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min, range).max(65535, range))
+    .default(fallback);
+};
+
+const positiveInt = (fallback: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(1, "must be at least 1").max(max, `must be at most ${max}`))
+    .default(fallback);
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === "postgres:" || url.protocol === "postgresql:";
+    } catch {
+      return false;
+    }
+  }, "must be a postgres:// or postgresql:// URL")
+  .optional();
+
+/** Hosts a listener may bind to. Anything beyond loopback must be asked for explicitly. */
+const host = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.:-]+$/, "must be a host name or IP address")
+  .default("127.0.0.1");
+
+/**
+ * Every environment variable Arthur reads, with its default. This is the single list:
+ * `.env.example` and the README's configuration table are checked against it in tests.
+ */
+export const envSchema = z.object({
+  ARTHUR_HOME: z.string().trim().min(1, "must not be empty").default(".arthur"),
+  DATABASE_URL: postgresUrl,
+  EMBEDDED_PG_PORT: port(54329),
+  DB_MAX_CONNECTIONS: positiveInt(10, 200),
+  GATEWAY_HOST: host,
+  GATEWAY_PORT: port(8081, true),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DEMO_SCALE: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, "must be a positive number such as 0.1")
+    .transform(Number)
+    .pipe(z.number().gt(0, "must be greater than 0").max(10, "must be at most 10"))
+    .default(0.1),
+  DEMO_SEED: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .max(2 ** 31 - 1, "must fit in 32 bits"),
+    )
+    .default(1),
+});
+
+export type EnvInput = z.input<typeof envSchema>;
+export type Env = z.output<typeof envSchema>;
+export const knownVariables: readonly string[] = Object.keys(envSchema.shape);

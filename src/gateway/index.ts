@@ -1,0 +1,1 @@
+export { createGatewayApp, type GatewayDeps, listen, type RunningServer } from "./http.ts";

@@ -1,0 +1,1 @@
+export { freePort, processIsAlive } from "./process.ts";

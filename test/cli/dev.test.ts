@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createSql } from "../../src/db/index.ts";
+import { cleanEnv, freePort, processIsAlive, startArthur } from "../helpers/process.ts";
+
+const home = mkdtempSync(join(tmpdir(), "arthur-dev-"));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+async function devEnv() {
+  return cleanEnv({
+    ARTHUR_HOME: home,
+    EMBEDDED_PG_PORT: String(await freePort()),
+    GATEWAY_PORT: String(await freePort()),
+    DEMO_SCALE: "0.01",
+    LOG_LEVEL: "warn",
+  });
+}
+
+function postgresPid(): number {
+  return Number(readFileSync(join(home, "pg", "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
+/** Start `arthur dev`, check its probes and its one-line banner, then stop it with Ctrl-C (SIGINT). */
+async function startCheckStop(firstRun: boolean) {
+  const env = await devEnv();
+  const dev = startArthur(["dev"], env);
+  const banner = await dev.waitFor(/^Arthur ready/, 150_000);
+  const gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+  expect(banner).toContain(gateway);
+  expect(banner).toContain(`127.0.0.1:${env.EMBEDDED_PG_PORT}/arthur`);
+  expect(banner).not.toMatch(/postgres:\/\/postgres:(?!\*\*\*)/); // password masked
+
+  const health = await fetch(`${gateway}/healthz`);
+  expect(health.status).toBe(200);
+  const ready = await fetch(`${gateway}/readyz`);
+  expect(ready.status).toBe(200);
+  expect(await ready.json()).toMatchObject({ status: "ready", checks: { database: true } });
+  if (firstRun) expect(dev.output()).toMatch(/Seeded [\d,]+ rows/);
+  else expect(dev.output()).not.toMatch(/Seeded/);
+
+  // The embedded server listens on loopback only and needs the generated password.
+  const password = readFileSync(join(home, "pg-password"), "utf8").trim();
+  const sql = createSql(
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.EMBEDDED_PG_PORT}/arthur`,
+  );
+  const [listen] = await sql<{ listen_addresses: string }[]>`show listen_addresses`;
+  expect(listen?.listen_addresses).toBe("127.0.0.1");
+  const [events] = await sql<{ n: number }[]>`select count(*)::int as n from events`;
+  expect(events?.n).toBeGreaterThan(5);
+  await sql.end();
+
+  const pid = postgresPid();
+  expect(processIsAlive(pid)).toBe(true);
+  dev.child.kill("SIGINT");
+  expect(await dev.exited).toBe(0);
+  expect(processIsAlive(pid)).toBe(false);
+}
+
+describe("arthur dev (what npm start runs)", () => {
+  it("creates the embedded database, seeds the demo, serves the probes and stops PostgreSQL on Ctrl-C", async () => {
+    await startCheckStop(true);
+  });
+
+  it("starts again on the existing data without re-seeding, and stops cleanly again", async () => {
+    await startCheckStop(false);
+  });
+
+  it("binds the gateway to loopback only", async () => {
+    const env = await devEnv();
+    const dev = startArthur(["dev"], env);
+    await dev.waitFor(/^Arthur ready/, 60_000);
+    const { networkInterfaces } = await import("node:os");
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === "IPv4" && !i.internal);
+    if (external) {
+      await expect(fetch(`http://${external.address}:${env.GATEWAY_PORT}/healthz`)).rejects.toThrow();
+    }
+    const local = await fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/healthz`);
+    expect(local.status).toBe(200);
+    dev.child.kill("SIGTERM");
+    expect(await dev.exited).toBe(0);
+  });
+});
