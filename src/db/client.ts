@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import postgres, { type Sql } from "postgres";
 
 export type { Sql } from "postgres";
@@ -13,13 +14,37 @@ export interface ClientOptions {
  * server notices are dropped rather than printed.
  */
 export function createSql(url: string, options: ClientOptions = {}): Sql {
+  // `socket` is supported by postgres.js but missing from its type declarations.
+  const socket = { socket: noDelaySocket(url) } as object;
   return postgres(url, {
+    ...socket,
     max: options.maxConnections ?? 10,
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? "arthur" },
   });
+}
+
+/**
+ * A socket factory that disables Nagle's algorithm. postgres.js leaves it on, and small protocol
+ * messages such as COPY's end marker then wait for the server's delayed ACK (~40–90 ms each).
+ * Only for a single plain TCP host; otherwise postgres.js connects as usual.
+ */
+function noDelaySocket(url: string): (() => ReturnType<typeof connect>) | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const host = decodeURIComponent(parsed.hostname);
+  const ssl = parsed.searchParams.get("sslmode") ?? parsed.searchParams.get("ssl");
+  if (!host || host.includes(",") || host.startsWith("/") || parsed.searchParams.has("host"))
+    return undefined;
+  if (ssl && ssl !== "disable" && ssl !== "false") return undefined;
+  const port = Number(parsed.port || 5432);
+  return () => connect({ host: host.replace(/^\[|\]$/g, ""), port, noDelay: true });
 }
 
 /** The URL with its password replaced, safe to print. */

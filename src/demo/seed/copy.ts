@@ -94,12 +94,38 @@ export async function copyRows(
 ): Promise<number> {
   const [schema, name] = table.includes(".") ? table.split(".") : ["public", table];
   const columnList = columns.map((c) => `"${c}"`).join(", ");
-  const target = await sql.unsafe(`COPY "${schema}"."${name}" (${columnList}) FROM STDIN`).writable();
+  const copy = sql.unsafe(`COPY "${schema}"."${name}" (${columnList}) FROM STDIN`);
+  const serverError = rejectionOf(copy);
+  const target = await copy.writable();
   let count = 0;
   const counted = (n: number) => {
     count += n;
     onRows?.(n);
   };
-  await pipeline(Readable.from(encodeChunks(table, columns.length, rows, counted)), target);
+  const streamed = pipeline(Readable.from(encodeChunks(table, columns.length, rows, counted)), target);
+  // Whichever settles first wins; the other must not surface later as an unhandled rejection.
+  streamed.catch(() => {});
+  await Promise.race([streamed, serverError]);
   return count;
+}
+
+/**
+ * A promise that rejects when the server rejects the COPY.
+ *
+ * postgres.js 3.4 never settles a COPY writable whose data the server rejects after the last
+ * chunk was sent (porsager/postgres#1173): the error only reaches the query's own `reject`,
+ * which is ignored because the query already resolved to the stream. Listening there lets the
+ * seed fail and its transaction roll back instead of hanging. Drop this once the fix ships.
+ */
+function rejectionOf(query: object): Promise<never> {
+  const hooked = query as { reject?: (error: unknown) => void };
+  const original = hooked.reject;
+  const rejected = new Promise<never>((_, reject) => {
+    hooked.reject = (error: unknown) => {
+      reject(error);
+      original?.(error);
+    };
+  });
+  rejected.catch(() => {});
+  return rejected;
 }
