@@ -146,7 +146,9 @@ export function planPaymentScenario(index: WorldIndex, all: readonly Earning[], 
   }
 
   const others = cadEarners.filter((a) => !dual.includes(a) && a.name !== "Marco Delgado");
-  const [fullyPaid, processing, pendingRequest] = others;
+  const [fullyPaid, processing] = others;
+  // A payout request is filed from an artist's account, so that artist needs a linked person.
+  const pendingRequest = others.slice(2).find((a) => a.personId !== null);
   if (fullyPaid) {
     plan.roles.fullyPaid = fullyPaid;
     plan.handled.add(fullyPaid.id);
