@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSql } from "../../src/db/index.ts";
+import { ESBMCP_TABLES, ESBMCP_VIEWS } from "../db/esbmcp-objects.ts";
+import { TOOL_COLUMNS } from "../demo/production-columns.ts";
 import { cleanEnv, freePort, processIsAlive, startArthur } from "../helpers/process.ts";
 
 const home = mkdtempSync(join(tmpdir(), "arthur-dev-"));
@@ -49,6 +51,15 @@ async function startCheckStop(firstRun: boolean) {
   expect(listen?.listen_addresses).toBe("127.0.0.1");
   const [events] = await sql<{ n: number }[]>`select count(*)::int as n from events`;
   expect(events?.n).toBeGreaterThan(5);
+  if (firstRun) {
+    // Every Art Battle table the tools read and every esbmcp_ object, created by `arthur dev` itself.
+    const wanted = [...Object.keys(TOOL_COLUMNS), ...ESBMCP_TABLES, ...ESBMCP_VIEWS];
+    const missing = await sql<{ name: string }[]>`
+      select name from unnest(${wanted}::text[]) as name where to_regclass(name) is null`;
+    expect(missing.map((m) => m.name)).toEqual([]);
+    const [retention] = await sql`select to_regprocedure('esbmcp_cleanup_old_data(integer)') as fn`;
+    expect(retention?.fn).not.toBeNull();
+  }
   await sql.end();
 
   const pid = postgresPid();
