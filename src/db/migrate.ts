@@ -42,16 +42,18 @@ export async function runMigrations(
   set: string,
   migrations: Migration[],
 ): Promise<MigrationResult> {
-  await sql`
-    create table if not exists arthur_migrations (
-      migration_set text not null,
-      name text not null,
-      checksum text not null,
-      applied_at timestamptz not null default now(),
-      primary key (migration_set, name)
-    )`.catch((error: { code?: string }) => {
-    // Two first-time runners racing on CREATE TABLE: the loser sees a duplicate; the table exists.
-    if (error.code !== "23505" && error.code !== "42P07") throw error;
+  // Under the lock too: two first-time runners racing on CREATE TABLE IF NOT EXISTS can both miss
+  // the table and collide on its row type.
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
+    await tx`
+      create table if not exists arthur_migrations (
+        migration_set text not null,
+        name text not null,
+        checksum text not null,
+        applied_at timestamptz not null default now(),
+        primary key (migration_set, name)
+      )`;
   });
   const applied: string[] = [];
   let skipped = 0;

@@ -1,14 +1,7 @@
 -- Art Battle demo: artist payouts, payment accounts and exchange rates (artbattle-schema.md §3.7).
 -- Names, types, defaults and CHECK sets follow production; comments mark what had to be inferred.
 
--- Keeps updated_at honest on UPDATE only, so seeding with COPY (inserts) never fires it.
-create or replace function commerce_touch_updated_at() returns trigger
-language plpgsql as $$
-begin
-  new.updated_at := now();
-  return new;
-end;
-$$;
+-- updated_at triggers use core_touch_updated_at() from 010 (fires on UPDATE only, never during COPY).
 
 -- ---------------------------------------------------------------------------------------------
 -- artist_payments: what was paid (or credited) to an artist. gross_amount is the artist's share,
@@ -72,7 +65,7 @@ create index idx_artist_payments_reason_category on artist_payments (reason_cate
 create index idx_artist_payments_webhook_confirmed_at on artist_payments (webhook_confirmed_at);
 
 create trigger artist_payments_updated_at before update on artist_payments
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();
 
 -- ---------------------------------------------------------------------------------------------
 -- Legacy Stripe Connect accounts (superseded by artist_global_payments, still read by the bot).
@@ -104,7 +97,7 @@ create index idx_artist_stripe_accounts_stripe_account_id
 create index idx_artist_stripe_accounts_onboarding_status on artist_stripe_accounts (onboarding_status);
 
 create trigger artist_stripe_accounts_updated_at before update on artist_stripe_accounts
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();
 
 -- ---------------------------------------------------------------------------------------------
 -- Stripe Global Payouts recipients: status 'ready' plus a recipient id is what "ready to pay" means.
@@ -129,7 +122,7 @@ create table artist_global_payments (
 create index idx_artist_global_payments_status on artist_global_payments (status);
 
 create trigger artist_global_payments_updated_at before update on artist_global_payments
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();
 
 -- ---------------------------------------------------------------------------------------------
 -- Artist-submitted manual payout requests. status has no CHECK in production (only a comment);
@@ -160,7 +153,7 @@ create index idx_manual_payment_requests_status on artist_manual_payment_request
 create index idx_manual_payment_requests_created_at on artist_manual_payment_requests (created_at desc);
 
 create trigger artist_manual_payment_requests_updated_at before update on artist_manual_payment_requests
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();
 
 -- ---------------------------------------------------------------------------------------------
 -- Log of payment-setup invitations sent to artists (log_payment_setup_invitation writes it).
@@ -259,4 +252,4 @@ create table payment_processing_control (
 );
 
 create trigger payment_processing_control_updated_at before update on payment_processing_control
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();

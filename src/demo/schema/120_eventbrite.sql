@@ -100,4 +100,4 @@ create index idx_eventbrite_orders_cache_fetched_at on eventbrite_orders_cache (
 create index idx_eventbrite_orders_cache_eid_status on eventbrite_orders_cache (eid, order_status);
 
 create trigger eventbrite_orders_cache_updated_at before update on eventbrite_orders_cache
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();

@@ -57,7 +57,7 @@ create index idx_sms_campaigns_event_id on sms_marketing_campaigns (event_id);
 create index idx_sms_campaigns_targeting on sms_marketing_campaigns using gin (targeting_criteria);
 
 create trigger sms_marketing_campaigns_updated_at before update on sms_marketing_campaigns
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();
 
 -- campaign_id carries no FK: the original CREATE declared it bare and the later ADD COLUMN IF NOT
 -- EXISTS … REFERENCES was a no-op.
@@ -213,4 +213,4 @@ create table artist_payment_email_queue (
 create index idx_artist_payment_email_queue_event on artist_payment_email_queue (event_id, status);
 
 create trigger artist_payment_email_queue_updated_at before update on artist_payment_email_queue
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();

@@ -37,7 +37,7 @@ create table offers (
 create index idx_offers_active on offers (active, end_date);
 
 create trigger offers_updated_at before update on offers
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();
 
 -- One redemption per (offer, user) is enforced in application code, not here.
 create table offer_redemptions (
@@ -135,7 +135,7 @@ create index idx_sponsorship_purchases_buyer_company_trgm
   on sponsorship_purchases using gin (buyer_company gin_trgm_ops);
 
 create trigger sponsorship_purchases_updated_at before update on sponsorship_purchases
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();
 
 -- ---------------------------------------------------------------------------------------------
 -- Shared AI/ads cache. event_id holds the EID as text. meta-ads-report appends a row per refresh,

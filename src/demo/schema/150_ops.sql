@@ -22,7 +22,7 @@ create table event_linter_rules (
 create index idx_event_linter_rules_status on event_linter_rules (status);
 
 create trigger event_linter_rules_updated_at before update on event_linter_rules
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();
 
 -- A suppression silences one rule for an event, an artist or a whole city, optionally until a date.
 create table linter_suppressions (
@@ -46,4 +46,4 @@ create index idx_linter_suppressions_rule_id on linter_suppressions (rule_id);
 create index idx_linter_suppressions_event_id on linter_suppressions (event_id) where event_id is not null;
 
 create trigger linter_suppressions_updated_at before update on linter_suppressions
-  for each row execute function commerce_touch_updated_at();
+  for each row execute function core_touch_updated_at();

@@ -1,10 +1,11 @@
+import { apportion } from "../allocate.ts";
 import { json } from "../copy.ts";
 import type { Rng } from "../random.ts";
 import type { SeedContext } from "../world.ts";
 import { eventbriteTitle, localTimestamp, planEventbrite, type SalesModel } from "./eventbrite-model.ts";
 import { seedEventbriteOrders } from "./eventbrite-orders.ts";
 import { SCENARIO_EIDS } from "./scenarios.ts";
-import { apportion, at, DAY, HOUR, money, type WorldIndex } from "./shared.ts";
+import { at, DAY, HOUR, money, type WorldIndex } from "./shared.ts";
 
 /** Fetch instants, oldest first: at least 6 h apart, from on-sale until a day after the show or now. */
 function fetchTimes(rng: Rng, model: SalesModel, anchor: Date): Date[] {

@@ -1,16 +1,7 @@
+import { apportion } from "../allocate.ts";
 import type { Rng } from "../random.ts";
 import type { SeedContext, WorldEvent, WorldPerson } from "../world.ts";
-import {
-  apportion,
-  at,
-  cityName,
-  DAY,
-  fictionalPhone,
-  HOUR,
-  MINUTE,
-  notAfter,
-  type WorldIndex,
-} from "./shared.ts";
+import { at, cityName, DAY, fictionalPhone, HOUR, MINUTE, notAfter, type WorldIndex } from "./shared.ts";
 
 /** Outcome codes per recipient, kept compact because campaigns reach tens of thousands. */
 export const OUTCOME = { delivered: 0, sent: 1, failed: 2, undelivered: 3 } as const;

@@ -1,6 +1,6 @@
+import { WeightedPicker } from "../allocate.ts";
 import type { Rng } from "../random.ts";
 import type { SeedContext, WorldArtist } from "../world.ts";
-import { WeightedPicker } from "./allocate.ts";
 import type { NamedKey, PeopleBook, PersonRec } from "./people.ts";
 import type { CityRec, Reference } from "./reference.ts";
 import { calendar, DAY, milestone } from "./time.ts";

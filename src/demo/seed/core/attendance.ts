@@ -1,4 +1,4 @@
-import { pickDistinct } from "./allocate.ts";
+import { pickDistinct } from "../allocate.ts";
 import type { EventRec } from "./events.ts";
 import type { Quota } from "./quotas.ts";
 import { type Sim, touch } from "./state.ts";

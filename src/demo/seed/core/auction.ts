@@ -1,6 +1,6 @@
+import { apportion, pickDistinct } from "../allocate.ts";
 import type { Rng } from "../random.ts";
 import type { ArtStatus } from "../world.ts";
-import { apportion, pickDistinct } from "./allocate.ts";
 import { roundStart } from "./competition.ts";
 import type { EventRec } from "./events.ts";
 import type { Quota } from "./quotas.ts";

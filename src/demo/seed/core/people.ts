@@ -1,6 +1,6 @@
+import { WeightedPicker } from "../allocate.ts";
 import type { Rng } from "../random.ts";
 import type { SeedContext, WorldPerson } from "../world.ts";
-import { WeightedPicker } from "./allocate.ts";
 import { buildNamePools, EmailBook, type NamePools, PhoneBook } from "./contacts.ts";
 import type { CityRec, Reference } from "./reference.ts";
 import { calendar, DAY } from "./time.ts";

@@ -1,6 +1,6 @@
+import { apportion } from "../allocate.ts";
 import type { Rng } from "../random.ts";
 import type { SeedContext } from "../world.ts";
-import { apportion } from "./allocate.ts";
 import type { EventRec } from "./events.ts";
 import { calendar, DAY } from "./time.ts";
 

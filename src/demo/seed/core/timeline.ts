@@ -1,6 +1,6 @@
+import { apportion, WeightedPicker } from "../allocate.ts";
 import type { Rng } from "../random.ts";
 import type { EventPhase, SeedContext } from "../world.ts";
-import { apportion, WeightedPicker } from "./allocate.ts";
 import type { CityRec, Reference } from "./reference.ts";
 import {
   CHART_CITIES,

@@ -1,5 +1,5 @@
+import { apportion } from "../allocate.ts";
 import type { Rng } from "../random.ts";
-import { apportion } from "./allocate.ts";
 import { crownWinners, type Placement, placeFinalists, roundEnd, roundStart } from "./competition.ts";
 import type { EventRec } from "./events.ts";
 import type { Quota } from "./quotas.ts";

@@ -1,4 +1,4 @@
-import type { Rng } from "../random.ts";
+import type { Rng } from "./random.ts";
 
 /**
  * Split `total` into integer parts proportional to `weights` (largest remainder), so the parts
