@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { benchGateway, printGatewayTable } from "./bench/gateway.ts";
 import { benchSeed, printSeedTable } from "./bench/seed.ts";
 import { benchStartup, printStartupTable } from "./bench/startup.ts";
 import { parseNumberOption, runCommand, UsageError } from "./runtime.ts";
 
-const SUITES = ["seed", "startup"] as const;
+const SUITES = ["seed", "startup", "gateway"] as const;
 
 function writeResult(name: string, result: { at: string }): void {
   const dir = resolve("bench/results");
@@ -23,30 +24,64 @@ export function registerBenchCommand(program: Command): void {
     .option("--scale <n>", "seed suite: data scale (1 = production volumes)", "1")
     .option("--seed <int>", "seed suite: random seed", "1")
     .option("--demo-scale <n>", "startup suite: demo scale seeded on the first start", "0.1")
-    .action((suite: string, flags: { scale: string; seed: string; demoScale: string }) =>
-      runCommand(async () => {
-        if (suite !== "all" && !SUITES.includes(suite as (typeof SUITES)[number])) {
-          throw new UsageError(`unknown benchmark "${suite}" (available: ${SUITES.join(", ")}, all)`);
-        }
-        const inRange = (n: number) => n > 0 && n <= 10;
-        if (suite === "seed" || suite === "all") {
-          const scale = parseNumberOption("--scale", flags.scale, inRange, "must be above 0 and at most 10");
-          const seed = parseNumberOption("--seed", flags.seed, Number.isInteger, "must be a whole number");
-          const result = await benchSeed(scale, seed);
-          printSeedTable(result);
-          writeResult("seed", result);
-        }
-        if (suite === "startup" || suite === "all") {
-          const scale = parseNumberOption(
-            "--demo-scale",
-            flags.demoScale,
-            inRange,
-            "must be above 0 and at most 10",
-          );
-          const result = await benchStartup(scale);
-          printStartupTable(result);
-          writeResult("startup", result);
-        }
-      }),
+    .option("--calls <n>", "gateway suite: sequential calls per latency measurement", "2000")
+    .option("--seconds <n>", "gateway suite: seconds per load level", "10")
+    .action(
+      (
+        suite: string,
+        flags: { scale: string; seed: string; demoScale: string; calls: string; seconds: string },
+      ) =>
+        runCommand(async () => {
+          if (suite !== "all" && !SUITES.includes(suite as (typeof SUITES)[number])) {
+            throw new UsageError(`unknown benchmark "${suite}" (available: ${SUITES.join(", ")}, all)`);
+          }
+          const inRange = (n: number) => n > 0 && n <= 10;
+          if (suite === "seed" || suite === "all") {
+            const scale = parseNumberOption(
+              "--scale",
+              flags.scale,
+              inRange,
+              "must be above 0 and at most 10",
+            );
+            const seed = parseNumberOption("--seed", flags.seed, Number.isInteger, "must be a whole number");
+            const result = await benchSeed(scale, seed);
+            printSeedTable(result);
+            writeResult("seed", result);
+          }
+          if (suite === "startup" || suite === "all") {
+            const scale = parseNumberOption(
+              "--demo-scale",
+              flags.demoScale,
+              inRange,
+              "must be above 0 and at most 10",
+            );
+            const result = await benchStartup(scale);
+            printStartupTable(result);
+            writeResult("startup", result);
+          }
+          if (suite === "gateway" || suite === "all") {
+            const scale = parseNumberOption(
+              "--scale",
+              flags.scale,
+              inRange,
+              "must be above 0 and at most 10",
+            );
+            const calls = parseNumberOption(
+              "--calls",
+              flags.calls,
+              (n) => Number.isInteger(n) && n >= 10,
+              "must be a whole number ≥ 10",
+            );
+            const seconds = parseNumberOption(
+              "--seconds",
+              flags.seconds,
+              (n) => n >= 1 && n <= 120,
+              "must be 1–120",
+            );
+            const result = await benchGateway(scale, { calls, seconds });
+            printGatewayTable(result);
+            writeResult("gateway", result);
+          }
+        }),
     );
 }

@@ -29,7 +29,7 @@ import {
 } from "./runtime.ts";
 
 /** Open the database for a one-shot command and always close it (stopping an embedded server we started). */
-async function withDatabase(body: (db: Database, rt: Runtime) => Promise<void>): Promise<void> {
+export async function withDatabase(body: (db: Database, rt: Runtime) => Promise<void>): Promise<void> {
   const rt = loadRuntime();
   const db = await openDatabase(rt.config, rt.logger);
   // Interrupted: roll back by closing the connections and stop the embedded server we started.

@@ -1,8 +1,20 @@
-import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { Command } from "commander";
 import { type Database, maskDatabaseUrl, migrateArthur, openDatabase, ping } from "../db/index.ts";
 import { applyDemoSchema, defaultAnchor, demoHasData } from "../demo/index.ts";
-import { createGatewayApp, listen, type RunningServer } from "../gateway/index.ts";
+import {
+  configuredSecrets,
+  createGatewayApp,
+  createToken,
+  type InternalSecrets,
+  listen,
+  type RunningServer,
+  startToolService,
+  type ToolService,
+} from "../gateway/index.ts";
+import { allTools } from "../packs/index.ts";
 import { seedWithProgress } from "./db-commands.ts";
 import { loadRuntime, onShutdownSignal, type Runtime, runCommand } from "./runtime.ts";
 
@@ -19,36 +31,87 @@ async function prepareDemo(db: Database, rt: Runtime): Promise<void> {
   await seedWithProgress(db.sql, options);
 }
 
-async function serveGateway(db: Database, rt: Runtime): Promise<RunningServer> {
-  const app = createGatewayApp({ checkDatabase: () => ping(db.sql), logger: rt.logger, version: VERSION });
-  return listen(app, rt.config.gateway.host, rt.config.gateway.port);
-}
-
-/** Open the database and arrange for Ctrl-C to close the server (once started) and the database. */
-async function openService(rt: Runtime): Promise<{ db: Database; serving: (server: RunningServer) => void }> {
+/** Open the database and the tool service, and arrange for Ctrl-C to stop them in order. */
+async function openService(
+  rt: Runtime,
+  internalSecrets: InternalSecrets | undefined,
+): Promise<{
+  db: Database;
+  startTools: () => ToolService;
+  serving: (server: RunningServer) => void;
+}> {
   const db = await openDatabase(rt.config, rt.logger);
   let server: RunningServer | undefined;
+  let service: ToolService | undefined;
   onShutdownSignal(rt, async () => {
     await server?.close();
+    await service?.close();
     await db.close();
   });
   return {
     db,
+    startTools: () => {
+      service = startToolService({
+        sql: db.sql,
+        databaseUrl: db.url,
+        config: rt.config,
+        logger: rt.logger,
+        tools: allTools,
+        version: VERSION,
+        internalSecrets,
+      });
+      return service;
+    },
     serving: (s) => {
       server = s;
     },
   };
 }
 
+async function serveGateway(db: Database, rt: Runtime, service: ToolService): Promise<RunningServer> {
+  const app = createGatewayApp({
+    checkDatabase: () => ping(db.sql),
+    logger: rt.logger,
+    version: VERSION,
+    tools: {
+      gateway: service.gateway,
+      tokens: service.tokens,
+      metrics: service.metrics,
+      internal: service.internal,
+    },
+  });
+  return listen(app, rt.config.gateway.host, rt.config.gateway.port);
+}
+
+/** Keep one ops-role token for local MCP clients in <home>/dev-token (0600); replace it if revoked. */
+async function ensureDevToken(db: Database, rt: Runtime, service: ToolService): Promise<string> {
+  const path = join(rt.config.home, "dev-token");
+  if (existsSync(path)) {
+    const existing = readFileSync(path, "utf8").trim();
+    if (await service.tokens.verify(existing)) return path;
+  }
+  const { token } = await createToken(db.sql, { userId: "dev", role: "ops", label: "arthur dev" });
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  return path;
+}
+
 async function startDev(flags: { demo?: boolean }): Promise<void> {
   const started = performance.now();
   const rt = loadRuntime();
-  const { db, serving } = await openService(rt);
+  // The in-process assistant needs the internal endpoint; generate secrets when none are configured.
+  const secrets = configuredSecrets(rt.config) ?? {
+    callerSecret: randomBytes(32).toString("hex"),
+    signingSecret: randomBytes(32).toString("hex"),
+  };
+  const { db, startTools, serving } = await openService(rt, secrets);
   let server: RunningServer;
+  let tokenPath: string;
   try {
     await migrateArthur(db.sql);
     if (db.embedded || flags.demo) await prepareDemo(db, rt);
-    server = await serveGateway(db, rt);
+    const service = startTools();
+    tokenPath = await ensureDevToken(db, rt, service);
+    server = await serveGateway(db, rt, service);
     serving(server);
   } catch (error) {
     await db.close();
@@ -56,20 +119,25 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
-    `Arthur ready in ${seconds}s — gateway ${server.url} (/healthz, /readyz) · database ${maskDatabaseUrl(db.url)}` +
+    `Arthur ready in ${seconds}s — gateway ${server.url} (/mcp, /healthz, /readyz, /metrics) · database ${maskDatabaseUrl(db.url)}` +
       `${db.embedded ? " (embedded; full URL: npx arthur db url)" : ""} · Ctrl-C to stop`,
+  );
+  console.log(
+    `MCP clients: ${server.url}/mcp with header "Authorization: Bearer $(cat ${relative(process.cwd(), tokenPath) || tokenPath})" (ops role)`,
   );
 }
 
 async function startGateway(): Promise<void> {
   const rt = loadRuntime();
-  const { db, serving } = await openService(rt);
-  const server = await serveGateway(db, rt).catch(async (error: unknown) => {
+  const { db, startTools, serving } = await openService(rt, configuredSecrets(rt.config));
+  try {
+    const server = await serveGateway(db, rt, startTools());
+    serving(server);
+    console.log(`Arthur gateway listening on ${server.url} (/mcp, /healthz, /readyz, /metrics)`);
+  } catch (error) {
     await db.close();
     throw error;
-  });
-  serving(server);
-  console.log(`Arthur gateway listening on ${server.url}`);
+  }
 }
 
 export function registerServiceCommands(program: Command): void {

@@ -2,6 +2,8 @@ import { Command } from "commander";
 import { registerBenchCommand } from "./bench-command.ts";
 import { registerDbCommands } from "./db-commands.ts";
 import { registerServiceCommands } from "./dev-command.ts";
+import { registerMcpCommand } from "./mcp-command.ts";
+import { registerToolCommands } from "./tools-command.ts";
 
 /** The `arthur` command line. */
 export async function main(argv: string[]): Promise<void> {
@@ -13,6 +15,8 @@ export async function main(argv: string[]): Promise<void> {
     });
   registerServiceCommands(program);
   registerDbCommands(program);
+  registerToolCommands(program);
+  registerMcpCommand(program);
   registerBenchCommand(program);
   await program.parseAsync(argv);
 }

@@ -15,6 +15,20 @@ export interface Config {
     maxConnections: number;
   };
   gateway: { host: string; port: number };
+  internal: {
+    /** Signs the short-lived caller tokens the assistant presents (who, team, role, session). */
+    callerSecret: string | undefined;
+    /** Signs each internal request (timestamp, nonce, body); a different secret on purpose. */
+    signingSecret: string | undefined;
+  };
+  tools: {
+    /** Tools that change state may run (still subject to roles and approvals). */
+    writesEnabled: boolean;
+    /** Optional per-deployment policy overrides (YAML). */
+    policyFile: string | undefined;
+    timeoutMs: number;
+    rowCap: number;
+  };
   log: { level: Env["LOG_LEVEL"] };
   demo: { scale: number; seed: number };
 }
@@ -37,8 +51,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, string | und
   if (issue.code === "invalid_value" && "values" in issue) {
     return `${name} must be one of ${issue.values.join(", ")}${shown}`;
   }
-  // Never echo database URLs: they may carry a password.
-  const safeShown = name === "DATABASE_URL" ? "" : shown;
+  // Never echo database URLs (they may carry a password) or secrets.
+  const safeShown = name === "DATABASE_URL" || name.endsWith("_SECRET") ? "" : shown;
   return `${name} ${issue.message}${safeShown}`;
 }
 
@@ -72,12 +86,25 @@ export function loadConfig(
   const parsed = envSchema.safeParse(raw);
   const problems = [...dotEnv.problems];
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, raw)));
+  else if (
+    parsed.data.ARTHUR_CALLER_SECRET &&
+    parsed.data.ARTHUR_CALLER_SECRET === parsed.data.ARTHUR_SIGNING_SECRET
+  ) {
+    problems.push("ARTHUR_SIGNING_SECRET must differ from ARTHUR_CALLER_SECRET (one secret per purpose)");
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     home: isAbsolute(e.ARTHUR_HOME) ? e.ARTHUR_HOME : resolve(cwd, e.ARTHUR_HOME),
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, maxConnections: e.DB_MAX_CONNECTIONS },
     gateway: { host: e.GATEWAY_HOST, port: e.GATEWAY_PORT },
+    internal: { callerSecret: e.ARTHUR_CALLER_SECRET, signingSecret: e.ARTHUR_SIGNING_SECRET },
+    tools: {
+      writesEnabled: e.ENABLE_MUTATING_TOOLS,
+      policyFile: e.TOOLS_POLICY_FILE,
+      timeoutMs: e.TOOL_TIMEOUT_MS,
+      rowCap: e.TOOL_ROW_CAP,
+    },
     log: { level: e.LOG_LEVEL },
     demo: { scale: e.DEMO_SCALE, seed: e.DEMO_SEED },
   };

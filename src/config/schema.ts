@@ -46,6 +46,15 @@ const host = z
  * Every environment variable Arthur reads, with its default. This is the single list:
  * `.env.example` and the README's configuration table are checked against it in tests.
  */
+/** A shared secret: long enough that guessing is hopeless. Never printed. */
+const secret = z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)");
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+    .transform((value) => value === "true" || value === "1")
+    .default(fallback);
+
 export const envSchema = z.object({
   ARTHUR_HOME: z.string().trim().min(1, "must not be empty").default(".arthur"),
   DATABASE_URL: postgresUrl,
@@ -53,6 +62,12 @@ export const envSchema = z.object({
   DB_MAX_CONNECTIONS: positiveInt(10, 200),
   GATEWAY_HOST: host,
   GATEWAY_PORT: port(8081, true),
+  ENABLE_MUTATING_TOOLS: flag(false),
+  ARTHUR_CALLER_SECRET: secret.optional(),
+  ARTHUR_SIGNING_SECRET: secret.optional(),
+  TOOLS_POLICY_FILE: z.string().trim().min(1, "must not be empty").optional(),
+  TOOL_TIMEOUT_MS: positiveInt(5000, 60_000),
+  TOOL_ROW_CAP: positiveInt(200, 5000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO_SCALE: z
     .string()

@@ -7,6 +7,8 @@ export interface ClientOptions {
   maxConnections?: number;
   /** Application name shown in pg_stat_activity. */
   applicationName?: string;
+  /** Server-side limit for every statement on these connections. */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -22,7 +24,10 @@ export function createSql(url: string, options: ClientOptions = {}): Sql {
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
-    connection: { application_name: options.applicationName ?? "arthur" },
+    connection: {
+      application_name: options.applicationName ?? "arthur",
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
   });
 }
 

@@ -1,27 +1,184 @@
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { Hono } from "hono";
-import type { Logger } from "../observability/index.ts";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { type Caller, ToolError } from "../catalog/index.ts";
+import type { GatewayMetrics, Logger } from "../observability/index.ts";
+import {
+  type InternalSecrets,
+  type NonceStore,
+  RequestCallCounts,
+  verifyInternalRequest,
+} from "./internal.ts";
+import { handleMcpRequest } from "./mcp.ts";
+import type { ToolGateway } from "./pipeline.ts";
+import type { TokenVerifier } from "./tokens.ts";
 
-export interface GatewayDeps {
+export interface HttpDeps {
   /** Returns true when the database answers; readiness depends on it. */
   checkDatabase: () => Promise<boolean>;
   logger: Logger;
   version: string;
+  /** The tool endpoints; absent in a probes-only shell. */
+  tools?: {
+    gateway: ToolGateway;
+    tokens: TokenVerifier;
+    metrics: GatewayMetrics;
+    /** The signed internal endpoint for the assistant; absent when no secrets are configured. */
+    internal?: { secrets: InternalSecrets; nonces: NonceStore };
+  };
+}
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+function errorJson(c: Context, error: ToolError) {
+  return c.json(
+    { ok: false, error: { code: error.code, message: error.message, details: error.details ?? undefined } },
+    error.status as 400,
+  );
+}
+
+function unauthenticated(c: Context, message: string) {
+  c.header("WWW-Authenticate", 'Bearer realm="arthur"');
+  return c.json({ error: { code: "UNAUTHENTICATED", message } }, 401);
+}
+
+function clientAddress(c: Context): string | null {
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**
- * The gateway's HTTP surface. For now: liveness and readiness probes (unauthenticated by design,
- * they reveal nothing but up/down). Tool endpoints arrive with the gateway issue and authenticate.
+ * The gateway's HTTP surface: unauthenticated liveness/readiness probes (they reveal only up or
+ * down), and bearer-authenticated MCP (`/mcp`) and Prometheus metrics (`/metrics`, ops only).
  */
-export function createGatewayApp(deps: GatewayDeps): Hono {
+export function createGatewayApp(deps: HttpDeps): Hono {
   const app = new Hono();
   app.get("/healthz", (c) => c.json({ status: "ok", version: deps.version }));
   app.get("/readyz", async (c) => {
     const database = await deps.checkDatabase();
     return c.json({ status: database ? "ready" : "unavailable", checks: { database } }, database ? 200 : 503);
   });
+
+  const tools = deps.tools;
+  if (tools) {
+    const bearer = async (c: Context): Promise<Caller | null> => {
+      const header = c.req.header("authorization") ?? "";
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      return match?.[1] ? tools.tokens.verify(match[1]) : null;
+    };
+
+    app.all("/mcp", async (c) => {
+      const caller = await bearer(c);
+      if (!caller)
+        return unauthenticated(c, "A valid personal token is required (Authorization: Bearer <token>)");
+      if (c.req.method !== "POST") {
+        c.header("Allow", "POST");
+        return c.json(
+          { error: { code: "METHOD_NOT_ALLOWED", message: "This MCP endpoint is stateless: POST only" } },
+          405,
+        );
+      }
+      return handleMcpRequest(c.req.raw, {
+        gateway: tools.gateway,
+        caller,
+        requestId: c.req.header("x-request-id") ?? randomUUID(),
+        ipAddress: clientAddress(c),
+        version: deps.version,
+      });
+    });
+
+    const internal = tools.internal;
+    if (internal) {
+      const counts = new RequestCallCounts();
+      app.post(
+        "/internal/v1/tools/:name",
+        bodyLimit({
+          maxSize: MAX_BODY_BYTES,
+          onError: (c) =>
+            c.json(
+              {
+                ok: false,
+                error: {
+                  code: "PAYLOAD_TOO_LARGE",
+                  message: `Bodies are limited to ${MAX_BODY_BYTES} bytes`,
+                },
+              },
+              413,
+            ),
+        }),
+        async (c) => {
+          const body = await c.req.text();
+          const ipAddress = clientAddress(c);
+          let caller: Awaited<ReturnType<typeof verifyInternalRequest>>;
+          try {
+            caller = await verifyInternalRequest({
+              secrets: internal.secrets,
+              nonces: internal.nonces,
+              authorization: c.req.header("authorization"),
+              timestamp: c.req.header("x-arthur-timestamp"),
+              nonce: c.req.header("x-arthur-nonce"),
+              signature: c.req.header("x-arthur-signature"),
+              method: c.req.method,
+              path: c.req.path,
+              body,
+            });
+          } catch (error) {
+            if (!(error instanceof ToolError)) throw error;
+            tools.gateway.recordDenial(error, c.req.param("name"), ipAddress);
+            return errorJson(c, error);
+          }
+          let payload: { arguments?: unknown };
+          try {
+            payload = JSON.parse(body) as { arguments?: unknown };
+            if (!payload || typeof payload !== "object" || Array.isArray(payload))
+              throw new Error("not an object");
+          } catch {
+            return errorJson(
+              c,
+              new ToolError("INVALID_ARGUMENT", 'The body must be JSON: {"arguments": {...}}'),
+            );
+          }
+          try {
+            const outcome = await tools.gateway.call({
+              caller,
+              toolName: c.req.param("name"),
+              arguments: payload.arguments ?? {},
+              requestId: caller.requestId,
+              ipAddress,
+              callCounts: counts.for(caller.requestId),
+            });
+            return c.json({
+              ok: true,
+              tool: outcome.tool,
+              result: outcome.result,
+              text: outcome.text,
+              truncated: outcome.truncated,
+            });
+          } catch (error) {
+            if (error instanceof ToolError) return errorJson(c, error);
+            throw error;
+          }
+        },
+      );
+    }
+
+    app.get("/metrics", async (c) => {
+      const caller = await bearer(c);
+      if (!caller)
+        return unauthenticated(c, "A valid personal token is required (Authorization: Bearer <token>)");
+      if (caller.role !== "ops")
+        return c.json({ error: { code: "FORBIDDEN", message: "Metrics are for the ops role" } }, 403);
+      c.header("Content-Type", tools.metrics.registry.contentType);
+      return c.body(await tools.metrics.registry.metrics());
+    });
+  }
   app.notFound((c) =>
     c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
   );

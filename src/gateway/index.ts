@@ -1,1 +1,23 @@
-export { createGatewayApp, type GatewayDeps, listen, type RunningServer } from "./http.ts";
+export { AuditWriter } from "./audit.ts";
+export { createGatewayApp, type HttpDeps, listen, type RunningServer } from "./http.ts";
+export {
+  type InternalCaller,
+  InternalGatewayClient,
+  type InternalSecrets,
+  mintCallerToken,
+  NonceStore,
+  RequestCallCounts,
+  SIGNATURE_WINDOW_MS,
+  signRequest,
+  verifyCallerToken,
+} from "./internal.ts";
+export { createMcpServer, handleMcpRequest, toolErrorResult } from "./mcp.ts";
+export {
+  argumentsHash,
+  type CallRequest,
+  type CallResult,
+  type GatewayDeps,
+  ToolGateway,
+} from "./pipeline.ts";
+export { buildRegistry, configuredSecrets, startToolService, type ToolService } from "./service.ts";
+export { createToken, hashToken, listTokens, revokeToken, type TokenInfo, TokenVerifier } from "./tokens.ts";

@@ -1,0 +1,93 @@
+import type { z } from "zod";
+import type { Sql } from "../db/index.ts";
+
+export const ROLES = ["ops", "event-producer", "finance", "marketing", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const RISKS = ["low", "medium", "high"] as const;
+export type Risk = (typeof RISKS)[number];
+
+export const DOMAINS = [
+  "data-read",
+  "profile-integrity",
+  "payments",
+  "growth-marketing",
+  "platform-db-edge",
+  "eventbrite-charts",
+  "memory",
+  "slack-knowledge",
+] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+export type PiiKind = "email" | "phone" | "card";
+
+/** How the gateway treats a tool; deployments may override roles, risk, approval and enablement. */
+export interface ToolPolicy {
+  roles: readonly Role[];
+  risk: Risk;
+  /** Changes state (database rows, messages, money), whatever its risk label says. */
+  writes: boolean;
+  requiresApproval: boolean;
+  /** The formatted result may go to the user without a model rewriting it. */
+  passthrough: boolean;
+  maxCallsPerRequest: number;
+  enabled: boolean;
+}
+
+/** Who is calling, as established by authentication — never taken from a request body. */
+export interface Caller {
+  userId: string;
+  role: Role;
+  teamId: string | null;
+  channelId: string | null;
+  sessionId: string | null;
+  /** How the caller authenticated: "token" (personal bearer), "internal" (signed), "stdio". */
+  via: "token" | "internal" | "stdio";
+}
+
+export interface ToolContext {
+  /** A transaction: read-only with a statement timeout for read tools. */
+  sql: Sql;
+  caller: Caller;
+  /** Most rows any list in a result may carry; handlers LIMIT to it (plus one to detect truncation). */
+  rowCap: number;
+}
+
+export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Result = unknown> {
+  name: string;
+  domain: Domain;
+  title: string;
+  /** Written for a model: when to use the tool and what it returns. */
+  description: string;
+  input: Input;
+  /** Result fields (by key, at any depth) holding personal data, masked by policy for non-ops callers. */
+  pii?: Readonly<Record<string, PiiKind>>;
+  policy: ToolPolicy;
+  handler: (args: z.output<Input>, ctx: ToolContext) => Promise<Result>;
+  /** Plain text for passthrough answers (no model in between). */
+  format: (result: Result) => string;
+}
+
+type PolicyDefaults = Omit<ToolPolicy, "enabled" | "passthrough" | "requiresApproval" | "writes"> &
+  Partial<Pick<ToolPolicy, "enabled" | "passthrough" | "requiresApproval" | "writes">>;
+
+/** Define a tool once; the gateway, MCP and the assistant all derive what they need from it. */
+export function defineTool<Input extends z.ZodObject, Result>(
+  definition: Omit<ToolDefinition<Input, Result>, "policy"> & { policy: PolicyDefaults },
+): ToolDefinition<Input, Result> {
+  const { policy } = definition;
+  return {
+    ...definition,
+    policy: {
+      enabled: true,
+      passthrough: false,
+      requiresApproval: false,
+      writes: false,
+      ...policy,
+    },
+  };
+}
+
+/** A tool of any input and result type, as stored in a registry. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds tools of every input and result type
+export type AnyTool = ToolDefinition<z.ZodObject, any>;

@@ -1,0 +1,27 @@
+export {
+  type AnyTool,
+  type Caller,
+  DOMAINS,
+  type Domain,
+  defineTool,
+  type PiiKind,
+  RISKS,
+  type Risk,
+  ROLES,
+  type Role,
+  type ToolContext,
+  type ToolDefinition,
+  type ToolPolicy,
+} from "./define.ts";
+export { notFound, TOOL_ERROR_STATUS, ToolError, type ToolErrorCode } from "./errors.ts";
+export { boundedInt, eid, likePattern, text, uuid } from "./inputs.ts";
+export {
+  applyOverrides,
+  loadToolOverrides,
+  PolicyFileError,
+  type PolicyOverrides,
+  parseToolOverrides,
+} from "./overrides.ts";
+export { type Approval, type ApprovalCheck, authorize, checkApproval, type Decision } from "./policy.ts";
+export { maskCard, maskEmail, maskPhone, redactFields } from "./redact.ts";
+export { ToolRegistry } from "./registry.ts";

@@ -1,0 +1,63 @@
+import type { Role, ToolPolicy } from "./define.ts";
+import type { ToolErrorCode } from "./errors.ts";
+
+export type Decision =
+  | { allowed: true }
+  | { allowed: false; code: Extract<ToolErrorCode, "FORBIDDEN" | "WRITES_DISABLED">; reason: string };
+
+/** May `role` call a tool with this policy right now? Pure; the gateway audits the answer. */
+export function authorize(
+  toolName: string,
+  policy: ToolPolicy,
+  role: Role,
+  writesEnabled: boolean,
+): Decision {
+  if (!policy.enabled) {
+    return { allowed: false, code: "FORBIDDEN", reason: `${toolName} is disabled in this deployment` };
+  }
+  if (!policy.roles.includes(role)) {
+    return {
+      allowed: false,
+      code: "FORBIDDEN",
+      reason: `role ${role} may not call ${toolName} (allowed: ${policy.roles.join(", ")})`,
+    };
+  }
+  if (policy.writes && !writesEnabled) {
+    return {
+      allowed: false,
+      code: "WRITES_DISABLED",
+      reason: `${toolName} changes data and writes are disabled (ENABLE_MUTATING_TOOLS=false)`,
+    };
+  }
+  return { allowed: true };
+}
+
+/** A stored approval for one write: who asked, for which tool and exact arguments, until when. */
+export interface Approval {
+  requestedBy: string;
+  toolName: string;
+  argumentsHash: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+export type ApprovalCheck = { valid: true } | { valid: false; reason: string };
+
+/** Is this approval good for this call? Bound to requester, tool and arguments; single-use; expiring. */
+export function checkApproval(
+  approval: Approval | undefined,
+  call: { userId: string; toolName: string; argumentsHash: string; now: Date },
+): ApprovalCheck {
+  if (!approval) return { valid: false, reason: "no approval was found for this call" };
+  if (approval.usedAt) return { valid: false, reason: "this approval has already been used" };
+  if (approval.expiresAt.getTime() <= call.now.getTime())
+    return { valid: false, reason: "this approval has expired" };
+  if (approval.toolName !== call.toolName)
+    return { valid: false, reason: "this approval is for another tool" };
+  if (approval.requestedBy !== call.userId)
+    return { valid: false, reason: "this approval was given to someone else" };
+  if (approval.argumentsHash !== call.argumentsHash) {
+    return { valid: false, reason: "the arguments differ from the approved ones" };
+  }
+  return { valid: true };
+}

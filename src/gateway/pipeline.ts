@@ -1,0 +1,369 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { z } from "zod";
+import {
+  type AnyTool,
+  authorize,
+  type Caller,
+  redactFields,
+  ToolError,
+  type ToolRegistry,
+} from "../catalog/index.ts";
+import type { Config } from "../config/index.ts";
+import type { Sql } from "../db/index.ts";
+import type { GatewayMetrics, Logger } from "../observability/index.ts";
+import type { AuditWriter, ErrorRecord } from "./audit.ts";
+
+/** Argument keys that never carry personal data, so their values may be kept in the audit preview. */
+const PREVIEW_KEYS = new Set([
+  "eid",
+  "round",
+  "group_by",
+  "search_by",
+  "status",
+  "hours_back",
+  "audience_filter",
+  "table_name",
+  "limit",
+  "priority",
+  "related_eid",
+  "force",
+  "cadence",
+  "action",
+  "include_comparators",
+  "force_rescore",
+  "scope_type",
+  "base_currency",
+  "target_currency",
+  "currency",
+]);
+
+export interface GatewayDeps {
+  /** Pool for tool calls: its connections carry the statement timeout. */
+  toolSql: Sql;
+  registry: ToolRegistry;
+  audit: AuditWriter;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  tools: Config["tools"];
+}
+
+export interface CallRequest {
+  caller: Caller;
+  toolName: string;
+  arguments: unknown;
+  requestId: string;
+  ipAddress: string | null;
+  /** Calls made so far in this request (one user question), per tool; enforces max calls. */
+  callCounts?: Map<string, number>;
+}
+
+export interface CallResult {
+  tool: string;
+  result: unknown;
+  /** Plain-text rendering for passthrough answers. */
+  text: string;
+  truncated: boolean;
+  rowCount: number;
+  durationMs: number;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function argumentsHash(args: unknown): string {
+  return createHash("sha256").update(canonicalJson(args)).digest("hex");
+}
+
+function preview(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([key]) => PREVIEW_KEYS.has(key)));
+}
+
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${i.path.length ? i.path.join(".") : "arguments"}: ${i.message}`).join("; ");
+}
+
+/** Cut top-level lists to the row cap; report how many rows the result carries. */
+function capRows(result: unknown, rowCap: number): { result: unknown; rowCount: number; truncated: boolean } {
+  if (Array.isArray(result)) {
+    return {
+      result: result.slice(0, rowCap),
+      rowCount: Math.min(result.length, rowCap),
+      truncated: result.length > rowCap,
+    };
+  }
+  if (!result || typeof result !== "object") return { result, rowCount: 0, truncated: false };
+  let rowCount = 0;
+  let truncated = (result as { truncated?: unknown }).truncated === true;
+  const shaped: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(result)) {
+    if (Array.isArray(value)) {
+      if (value.length > rowCap) truncated = true;
+      shaped[key] = value.slice(0, rowCap);
+      rowCount += Math.min(value.length, rowCap);
+    } else shaped[key] = value;
+  }
+  if (truncated) shaped.truncated = true;
+  return { result: shaped, rowCount, truncated };
+}
+
+interface PostgresLikeError {
+  name?: string;
+  code?: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+  position?: string;
+  query?: string;
+}
+
+/**
+ * The one path every tool call takes, whatever the transport: resolve → validate → authorise →
+ * call limit → approval → run (read-only transaction, statement timeout) → shape → redact → audit.
+ */
+export class ToolGateway {
+  readonly #deps: GatewayDeps;
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  constructor(deps: GatewayDeps) {
+    this.#deps = deps;
+  }
+
+  get registry(): ToolRegistry {
+    return this.#deps.registry;
+  }
+
+  /** The tools this caller may call now. */
+  toolsFor(caller: Caller): AnyTool[] {
+    return this.#deps.registry.visibleTo(caller.role, this.#deps.tools.writesEnabled);
+  }
+
+  call(request: CallRequest): Promise<CallResult> {
+    const running = this.#call(request);
+    this.#inFlight.add(running);
+    void running.then(
+      () => this.#inFlight.delete(running),
+      () => this.#inFlight.delete(running),
+    );
+    return running;
+  }
+
+  /** Record a refused authentication (no caller is known yet). */
+  recordDenial(error: ToolError, toolName: string | null, ipAddress: string | null): void {
+    this.#deps.audit.event({
+      requestId: randomUUID(),
+      caller: null,
+      eventType: error.code === "REPLAYED" ? "replay_rejected" : "identity_denied",
+      toolName,
+      targetEntity: null,
+      detail: { code: error.code, reason: error.message },
+      ipAddress,
+      at: new Date(),
+    });
+  }
+
+  /** Wait for calls in progress (graceful shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #event(
+    request: CallRequest,
+    eventType: string,
+    toolName: string | null,
+    detail: Record<string, unknown>,
+  ): void {
+    const eid = (request.arguments as { eid?: unknown } | null)?.eid;
+    this.#deps.audit.event({
+      requestId: request.requestId,
+      caller: request.caller,
+      eventType,
+      toolName,
+      targetEntity: typeof eid === "string" ? `event:${eid.toUpperCase()}` : null,
+      detail,
+      ipAddress: request.ipAddress,
+      at: new Date(),
+    });
+  }
+
+  async #call(request: CallRequest): Promise<CallResult> {
+    const { registry, metrics, tools } = this.#deps;
+    const started = performance.now();
+    const startedAt = new Date();
+    const { caller } = request;
+
+    let tool: AnyTool;
+    try {
+      tool = registry.require(request.toolName);
+    } catch (error) {
+      this.#event(request, "tool_not_found", request.toolName, {});
+      metrics.toolCalls.inc({ tool: "(unknown)", outcome: "UNKNOWN_TOOL" });
+      throw error;
+    }
+
+    const parsed = tool.input.safeParse(request.arguments ?? {});
+    if (!parsed.success) {
+      const message = describeIssues(parsed.error.issues);
+      this.#event(request, "invalid_arguments", tool.name, { issues: message });
+      metrics.toolCalls.inc({ tool: tool.name, outcome: "INVALID_ARGUMENT" });
+      throw new ToolError("INVALID_ARGUMENT", `Invalid arguments for ${tool.name}: ${message}`, {
+        issues: parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message })),
+      });
+    }
+    const args = parsed.data as Record<string, unknown>;
+
+    const decision = authorize(tool.name, tool.policy, caller.role, tools.writesEnabled);
+    if (!decision.allowed) {
+      this.#event(
+        request,
+        decision.code === "WRITES_DISABLED" ? "mutating_tool_blocked" : "role_denied",
+        tool.name,
+        {
+          reason: decision.reason,
+        },
+      );
+      metrics.toolCalls.inc({ tool: tool.name, outcome: decision.code });
+      throw new ToolError(decision.code, decision.reason);
+    }
+
+    if (request.callCounts) {
+      const made = request.callCounts.get(tool.name) ?? 0;
+      if (made >= tool.policy.maxCallsPerRequest) {
+        this.#event(request, "call_limit_exceeded", tool.name, { limit: tool.policy.maxCallsPerRequest });
+        metrics.toolCalls.inc({ tool: tool.name, outcome: "RATE_LIMITED" });
+        throw new ToolError(
+          "RATE_LIMITED",
+          `${tool.name} may be called at most ${tool.policy.maxCallsPerRequest} time(s) per request`,
+        );
+      }
+      request.callCounts.set(tool.name, made + 1);
+    }
+
+    if (tool.policy.requiresApproval) {
+      this.#event(request, "approval_required", tool.name, {});
+      metrics.toolCalls.inc({ tool: tool.name, outcome: "APPROVAL_REQUIRED" });
+      throw new ToolError("APPROVAL_REQUIRED", `${tool.name} needs an approval before it runs`);
+    }
+    this.#event(request, "role_allowed", tool.name, {});
+
+    const executionId = randomUUID();
+    const hash = argumentsHash(args);
+    const record = {
+      id: executionId,
+      requestId: request.requestId,
+      caller,
+      toolName: tool.name,
+      domain: tool.domain,
+      risk: tool.policy.risk,
+      argumentsHash: hash,
+      argumentsKeys: Object.keys(args).sort(),
+      argumentsPreview: preview(args),
+      startedAt,
+    };
+
+    try {
+      const raw = await this.#deps.toolSql.begin(tool.policy.writes ? "read write" : "read only", (tx) =>
+        tool.handler(args, { sql: tx as unknown as Sql, caller, rowCap: tools.rowCap }),
+      );
+      const shaped = capRows(raw, tools.rowCap);
+      const result =
+        caller.role === "ops" || !tool.pii ? shaped.result : redactFields(shaped.result, tool.pii);
+      const durationMs = performance.now() - started;
+      this.#deps.audit.execution({
+        ...record,
+        ok: true,
+        resultKeys: result && typeof result === "object" ? Object.keys(result).sort() : [],
+        resultRowCount: shaped.rowCount,
+        truncated: shaped.truncated,
+        completedAt: new Date(),
+        durationMs,
+        errorCode: null,
+        errorMessage: null,
+      });
+      this.#event(request, "tool_executed", tool.name, { execution_id: executionId });
+      metrics.toolCalls.inc({ tool: tool.name, outcome: "ok" });
+      metrics.toolDuration.observe({ tool: tool.name }, durationMs / 1000);
+      return {
+        tool: tool.name,
+        result,
+        text: tool.format(result),
+        truncated: shaped.truncated,
+        rowCount: shaped.rowCount,
+        durationMs,
+      };
+    } catch (thrown) {
+      const error = this.#classify(thrown, tool, record, executionId);
+      const durationMs = performance.now() - started;
+      this.#deps.audit.execution({
+        ...record,
+        ok: false,
+        resultKeys: [],
+        resultRowCount: null,
+        truncated: false,
+        completedAt: new Date(),
+        durationMs,
+        errorCode: error.code,
+        errorMessage: error.message,
+      });
+      this.#event(request, "tool_failed", tool.name, { execution_id: executionId, code: error.code });
+      metrics.toolCalls.inc({ tool: tool.name, outcome: error.code });
+      metrics.toolDuration.observe({ tool: tool.name }, durationMs / 1000);
+      throw error;
+    }
+  }
+
+  /** Turn whatever a handler threw into a ToolError the caller may see; log the details for us. */
+  #classify(
+    thrown: unknown,
+    tool: AnyTool,
+    record: {
+      requestId: string;
+      caller: Caller;
+      argumentsHash: string;
+      argumentsPreview: Record<string, unknown>;
+    },
+    executionId: string,
+  ): ToolError {
+    if (thrown instanceof ToolError) return thrown;
+    const pg = thrown as PostgresLikeError;
+    const isSql = pg?.name === "PostgresError" && typeof pg.code === "string";
+    const timeout = pg?.code === "57014";
+    const errorRecord: ErrorRecord = {
+      executionId,
+      requestId: record.requestId,
+      caller: record.caller,
+      toolName: tool.name,
+      domain: tool.domain,
+      argumentsHash: record.argumentsHash,
+      argumentsPreview: record.argumentsPreview,
+      errorType: timeout ? "timeout" : isSql ? "sql_error" : "unknown",
+      message: pg?.message ?? String(thrown),
+      code: pg?.code ?? null,
+      detail: pg?.detail ?? null,
+      hint: pg?.hint ?? null,
+      position: pg?.position ?? null,
+      queryPreview: typeof pg?.query === "string" ? pg.query.slice(0, 500) : null,
+      at: new Date(),
+    };
+    this.#deps.audit.error(errorRecord);
+    if (timeout) {
+      return new ToolError(
+        "TIMEOUT",
+        `${tool.name} took longer than ${this.#deps.tools.timeoutMs} ms and was stopped`,
+      );
+    }
+    this.#deps.logger.error(
+      { tool: tool.name, executionId, err: errorRecord.message, code: errorRecord.code },
+      "tool failed",
+    );
+    return new ToolError(
+      "INTERNAL",
+      `${tool.name} failed unexpectedly; the error was recorded (ref ${executionId})`,
+    );
+  }
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll } from "vitest";
+import type { Role } from "../../src/catalog/index.ts";
+import { type Config, loadConfig } from "../../src/config/index.ts";
+import {
+  createGatewayApp,
+  createToken,
+  listen,
+  type RunningServer,
+  startToolService,
+  type ToolService,
+} from "../../src/gateway/index.ts";
+import { createLogger } from "../../src/observability/index.ts";
+import { allTools } from "../../src/packs/index.ts";
+import type { TestDatabase } from "./db.ts";
+
+/** Fixed test secrets for the internal endpoint (two different ones, as in production). */
+export const INTERNAL_SECRETS = {
+  callerSecret: "test-caller-secret-0123456789abcdef0123456789",
+  signingSecret: "test-signing-secret-0123456789abcdef012345678",
+};
+
+export interface TestGateway {
+  readonly url: string;
+  readonly service: ToolService;
+  /** A fresh personal token for a role (created on first use per role). */
+  token(role: Role): Promise<string>;
+}
+
+/** Start the real gateway (tool service + HTTP on a free loopback port) over a test database. */
+export function useGateway(db: TestDatabase, env: Record<string, string> = {}): TestGateway {
+  let server: RunningServer | undefined;
+  let service: ToolService | undefined;
+  const tokens = new Map<Role, string>();
+  const config: Config = loadConfig({ GATEWAY_PORT: "0", LOG_LEVEL: "silent", ...env }, { dotEnvPath: null });
+  beforeAll(async () => {
+    const logger = createLogger("silent");
+    service = startToolService({
+      sql: db.sql,
+      databaseUrl: db.url,
+      config,
+      logger,
+      tools: allTools,
+      version: "test",
+      internalSecrets: INTERNAL_SECRETS,
+    });
+    const app = createGatewayApp({
+      checkDatabase: async () => true,
+      logger,
+      version: "test",
+      tools: {
+        gateway: service.gateway,
+        tokens: service.tokens,
+        metrics: service.metrics,
+        internal: service.internal,
+      },
+    });
+    server = await listen(app, "127.0.0.1", 0);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await service?.close();
+  });
+  return {
+    get url() {
+      if (!server) throw new Error("gateway not started");
+      return server.url;
+    },
+    get service() {
+      if (!service) throw new Error("gateway not started");
+      return service;
+    },
+    async token(role: Role) {
+      const existing = tokens.get(role);
+      if (existing) return existing;
+      const { token } = await createToken(db.sql, { userId: `U-${role}`, role, label: "test" });
+      tokens.set(role, token);
+      return token;
+    },
+  };
+}
