@@ -61,6 +61,7 @@ describe("checkApproval", () => {
     toolName: "process_artist_payment",
     argumentsHash: "abc",
     expiresAt: new Date(now.getTime() + 60_000),
+    approvedAt: now,
     usedAt: null,
   };
   const call = { userId: "U1", toolName: "process_artist_payment", argumentsHash: "abc", now };
@@ -72,6 +73,7 @@ describe("checkApproval", () => {
   it.each([
     ["missing", undefined, call, "no approval"],
     ["used", { ...approval, usedAt: now }, call, "already been used"],
+    ["not yet confirmed", { ...approval, approvedAt: null }, call, "not been confirmed"],
     ["expired", { ...approval, expiresAt: now }, call, "expired"],
     ["another user", approval, { ...call, userId: "U2" }, "someone else"],
     ["other arguments", approval, { ...call, argumentsHash: "xyz" }, "arguments differ"],

@@ -38,6 +38,8 @@ export interface Approval {
   toolName: string;
   argumentsHash: string;
   expiresAt: Date;
+  /** When the requester confirmed it; an unconfirmed approval is only a pending request. */
+  approvedAt: Date | null;
   usedAt: Date | null;
 }
 
@@ -50,6 +52,7 @@ export function checkApproval(
 ): ApprovalCheck {
   if (!approval) return { valid: false, reason: "no approval was found for this call" };
   if (approval.usedAt) return { valid: false, reason: "this approval has already been used" };
+  if (!approval.approvedAt) return { valid: false, reason: "this approval has not been confirmed yet" };
   if (approval.expiresAt.getTime() <= call.now.getTime())
     return { valid: false, reason: "this approval has expired" };
   if (approval.toolName !== call.toolName)

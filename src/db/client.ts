@@ -9,6 +9,8 @@ export interface ClientOptions {
   applicationName?: string;
   /** Server-side limit for every statement on these connections. */
   statementTimeoutMs?: number;
+  /** Every transaction on these connections is read-only unless it says `read write`. */
+  readOnlyByDefault?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export function createSql(url: string, options: ClientOptions = {}): Sql {
     connection: {
       application_name: options.applicationName ?? "arthur",
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      ...(options.readOnlyByDefault ? { default_transaction_read_only: true } : {}),
     },
   });
 }

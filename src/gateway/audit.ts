@@ -95,7 +95,7 @@ export class AuditWriter {
     this.#metrics = metrics;
     this.#version = options.gatewayVersion;
     this.#max = options.maxBuffered ?? 20_000;
-    this.#batch = options.batchSize ?? 500;
+    this.#batch = options.batchSize ?? 200;
     this.#interval = options.flushIntervalMs ?? 100;
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
@@ -8,6 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import { type Caller, ToolError } from "../catalog/index.ts";
 import type { GatewayMetrics, Logger } from "../observability/index.ts";
 import {
+  type InternalCaller,
   type InternalSecrets,
   type NonceStore,
   RequestCallCounts,
@@ -44,6 +45,51 @@ function errorJson(c: Context, error: ToolError) {
 function unauthenticated(c: Context, message: string) {
   c.header("WWW-Authenticate", 'Bearer realm="arthur"');
   return c.json({ error: { code: "UNAUTHENTICATED", message } }, 401);
+}
+
+const MAX_MCP_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Read a JSON body straight from Node's request stream (much cheaper than a web Request body).
+ * Returns undefined when not running on Node (e.g. app.request in tests): the transport reads it then.
+ */
+async function nodeJsonBody(
+  c: Context,
+): Promise<{ value: unknown } | { status: 400 | 413; message: string } | undefined> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming || c.req.method !== "POST") return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_MCP_BODY_BYTES)
+      return { status: 413, message: `Bodies are limited to ${MAX_MCP_BODY_BYTES} bytes` };
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return { value: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+  } catch {
+    return { status: 400, message: "Parse error: the body is not valid JSON" };
+  }
+}
+
+/** The signed internal caller of this request (headers, body and nonce checked). */
+function verifySigned(
+  c: Context,
+  internal: { secrets: InternalSecrets; nonces: NonceStore },
+  body: string,
+): Promise<InternalCaller> {
+  return verifyInternalRequest({
+    secrets: internal.secrets,
+    nonces: internal.nonces,
+    authorization: c.req.header("authorization"),
+    timestamp: c.req.header("x-arthur-timestamp"),
+    nonce: c.req.header("x-arthur-nonce"),
+    signature: c.req.header("x-arthur-signature"),
+    method: c.req.method,
+    path: c.req.path,
+    body,
+  });
 }
 
 function clientAddress(c: Context): string | null {
@@ -85,13 +131,24 @@ export function createGatewayApp(deps: HttpDeps): Hono {
           405,
         );
       }
-      return handleMcpRequest(c.req.raw, {
-        gateway: tools.gateway,
-        caller,
-        requestId: c.req.header("x-request-id") ?? randomUUID(),
-        ipAddress: clientAddress(c),
-        version: deps.version,
-      });
+      const body = await nodeJsonBody(c);
+      if (body && "status" in body) {
+        return c.json(
+          { jsonrpc: "2.0", id: null, error: { code: -32700, message: body.message } },
+          body.status,
+        );
+      }
+      return handleMcpRequest(
+        c.req.raw,
+        {
+          gateway: tools.gateway,
+          caller,
+          requestId: c.req.header("x-request-id") ?? randomUUID(),
+          ipAddress: clientAddress(c),
+          version: deps.version,
+        },
+        body?.value,
+      );
     });
 
     const internal = tools.internal;
@@ -116,27 +173,17 @@ export function createGatewayApp(deps: HttpDeps): Hono {
         async (c) => {
           const body = await c.req.text();
           const ipAddress = clientAddress(c);
-          let caller: Awaited<ReturnType<typeof verifyInternalRequest>>;
+          let caller: InternalCaller;
           try {
-            caller = await verifyInternalRequest({
-              secrets: internal.secrets,
-              nonces: internal.nonces,
-              authorization: c.req.header("authorization"),
-              timestamp: c.req.header("x-arthur-timestamp"),
-              nonce: c.req.header("x-arthur-nonce"),
-              signature: c.req.header("x-arthur-signature"),
-              method: c.req.method,
-              path: c.req.path,
-              body,
-            });
+            caller = await verifySigned(c, internal, body);
           } catch (error) {
             if (!(error instanceof ToolError)) throw error;
             tools.gateway.recordDenial(error, c.req.param("name"), ipAddress);
             return errorJson(c, error);
           }
-          let payload: { arguments?: unknown };
+          let payload: { arguments?: unknown; approval_id?: unknown };
           try {
-            payload = JSON.parse(body) as { arguments?: unknown };
+            payload = JSON.parse(body) as { arguments?: unknown; approval_id?: unknown };
             if (!payload || typeof payload !== "object" || Array.isArray(payload))
               throw new Error("not an object");
           } catch {
@@ -153,6 +200,7 @@ export function createGatewayApp(deps: HttpDeps): Hono {
               requestId: caller.requestId,
               ipAddress,
               callCounts: counts.for(caller.requestId),
+              ...(typeof payload.approval_id === "string" ? { approvalId: payload.approval_id } : {}),
             });
             return c.json({
               ok: true,
@@ -167,6 +215,21 @@ export function createGatewayApp(deps: HttpDeps): Hono {
           }
         },
       );
+    }
+
+    if (internal) {
+      // The requester confirms a pending write (the Slack "Confirm" button posts here via the assistant).
+      app.post("/internal/v1/approvals/:id/confirm", async (c) => {
+        const body = await c.req.text();
+        try {
+          const caller = await verifySigned(c, internal, body);
+          const approval = await tools.gateway.confirm(c.req.param("id"), caller);
+          return c.json({ ok: true, approval_id: approval.id, expires_at: approval.expiresAt.toISOString() });
+        } catch (error) {
+          if (error instanceof ToolError) return errorJson(c, error);
+          throw error;
+        }
+      });
     }
 
     app.get("/metrics", async (c) => {

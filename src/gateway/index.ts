@@ -1,3 +1,11 @@
+export {
+  APPROVAL_TTL_MS,
+  confirmApproval,
+  consumeApproval,
+  loadApproval,
+  requestApproval,
+  type StoredApproval,
+} from "./approvals.ts";
 export { AuditWriter } from "./audit.ts";
 export { createGatewayApp, type HttpDeps, listen, type RunningServer } from "./http.ts";
 export {

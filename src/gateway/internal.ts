@@ -172,9 +172,31 @@ export class InternalGatewayClient {
   }
 
   /** Build the headers and body of a signed call (exposed so tests can replay one). */
-  async prepare(caller: Omit<InternalCaller, "via">, toolName: string, args: unknown) {
+  async prepare(caller: Omit<InternalCaller, "via">, toolName: string, args: unknown, approvalId?: string) {
     const path = `/internal/v1/tools/${encodeURIComponent(toolName)}`;
-    const body = JSON.stringify({ arguments: args ?? {} });
+    const body = JSON.stringify({
+      arguments: args ?? {},
+      ...(approvalId ? { approval_id: approvalId } : {}),
+    });
+    return this.#signed(caller, path, body);
+  }
+
+  /** Confirm a pending approval as its requester. */
+  async confirm(caller: Omit<InternalCaller, "via">, approvalId: string): Promise<InternalCallOutcome> {
+    const { url, init } = await this.#signed(
+      caller,
+      `/internal/v1/approvals/${encodeURIComponent(approvalId)}/confirm`,
+      "{}",
+    );
+    const response = await fetch(url, init);
+    return {
+      ok: response.ok,
+      status: response.status,
+      body: (await response.json()) as InternalCallOutcome["body"],
+    };
+  }
+
+  async #signed(caller: Omit<InternalCaller, "via">, path: string, body: string) {
     const timestamp = String(Date.now());
     const nonce = newNonce();
     const token = await mintCallerToken(this.#secrets.callerSecret, caller);

@@ -7,6 +7,7 @@ import {
   ListToolsRequestSchema,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { type AnyTool, type Caller, ToolError, type ToolRegistry } from "../catalog/index.ts";
 import type { ToolGateway } from "./pipeline.ts";
 
@@ -46,10 +47,19 @@ export function toolErrorResult(error: ToolError): CallToolResult {
   };
 }
 
+/**
+ * One validator for every server: the SDK builds a fresh Ajv per Server otherwise, and stateless HTTP
+ * creates a Server per request. (Only elicitation would use it; tool arguments are checked with zod.)
+ */
+const sharedValidator = new AjvJsonSchemaValidator();
+
 /** An MCP server bound to one authenticated caller: it lists and runs only what that caller may. */
 export function createMcpServer(context: McpContext): Server {
   const { gateway, caller } = context;
-  const server = new Server({ name: "arthur", version: context.version }, { capabilities: { tools: {} } });
+  const server = new Server(
+    { name: "arthur", version: context.version },
+    { capabilities: { tools: {} }, jsonSchemaValidator: sharedValidator },
+  );
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: gateway.toolsFor(caller).map((tool) => describe(tool, gateway.registry)),
   }));
@@ -78,17 +88,22 @@ export function createMcpServer(context: McpContext): Server {
   return server;
 }
 
-/** Answer one stateless Streamable HTTP request (JSON responses, no sessions). */
-export async function handleMcpRequest(request: Request, context: McpContext): Promise<Response> {
+/**
+ * Answer one stateless Streamable HTTP request (JSON responses, no sessions). `parsedBody`, when the
+ * caller already parsed the JSON, spares the transport from reading the body as a web stream.
+ */
+export async function handleMcpRequest(
+  request: Request,
+  context: McpContext,
+  parsedBody?: unknown,
+): Promise<Response> {
   const server = createMcpServer(context);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,
   });
   await server.connect(transport);
-  try {
-    return await transport.handleRequest(request);
-  } finally {
-    void server.close();
-  }
+  // No close(): with JSON responses nothing stays open once the response exists, and closing builds
+  // a "connection closed" error and aborts controllers on every request. Both objects are garbage now.
+  return transport.handleRequest(request, parsedBody === undefined ? undefined : { parsedBody });
 }

@@ -4,6 +4,7 @@ import {
   type AnyTool,
   authorize,
   type Caller,
+  checkApproval,
   redactFields,
   ToolError,
   type ToolRegistry,
@@ -11,6 +12,13 @@ import {
 import type { Config } from "../config/index.ts";
 import type { Sql } from "../db/index.ts";
 import type { GatewayMetrics, Logger } from "../observability/index.ts";
+import {
+  confirmApproval,
+  consumeApproval,
+  loadApproval,
+  requestApproval,
+  type StoredApproval,
+} from "./approvals.ts";
 import type { AuditWriter, ErrorRecord } from "./audit.ts";
 
 /** Argument keys that never carry personal data, so their values may be kept in the audit preview. */
@@ -38,7 +46,9 @@ const PREVIEW_KEYS = new Set([
 ]);
 
 export interface GatewayDeps {
-  /** Pool for tool calls: its connections carry the statement timeout. */
+  /** Arthur's own pool (approvals). */
+  sql: Sql;
+  /** Pool for tool calls: its connections carry the statement timeout and default to read-only. */
   toolSql: Sql;
   registry: ToolRegistry;
   audit: AuditWriter;
@@ -55,6 +65,8 @@ export interface CallRequest {
   ipAddress: string | null;
   /** Calls made so far in this request (one user question), per tool; enforces max calls. */
   callCounts?: Map<string, number>;
+  /** A confirmed approval for exactly this call (tools that require approval). */
+  approvalId?: string;
 }
 
 export interface CallResult {
@@ -153,6 +165,22 @@ export class ToolGateway {
     return running;
   }
 
+  /** The requester confirms a pending approval; audited. */
+  async confirm(approvalId: string, caller: Caller): Promise<StoredApproval> {
+    const approval = await confirmApproval(this.#deps.sql, approvalId, caller);
+    this.#deps.audit.event({
+      requestId: randomUUID(),
+      caller,
+      eventType: "approval_confirmed",
+      toolName: approval.toolName,
+      targetEntity: null,
+      detail: { approval_id: approval.id },
+      ipAddress: null,
+      at: new Date(),
+    });
+    return approval;
+  }
+
   /** Record a refused authentication (no caller is known yet). */
   recordDenial(error: ToolError, toolName: string | null, ipAddress: string | null): void {
     this.#deps.audit.event({
@@ -234,7 +262,10 @@ export class ToolGateway {
     if (request.callCounts) {
       const made = request.callCounts.get(tool.name) ?? 0;
       if (made >= tool.policy.maxCallsPerRequest) {
-        this.#event(request, "call_limit_exceeded", tool.name, { limit: tool.policy.maxCallsPerRequest });
+        this.#event(request, "rate_limit_exceeded", tool.name, {
+          scope: "calls_per_request",
+          limit: tool.policy.maxCallsPerRequest,
+        });
         metrics.toolCalls.inc({ tool: tool.name, outcome: "RATE_LIMITED" });
         throw new ToolError(
           "RATE_LIMITED",
@@ -244,15 +275,12 @@ export class ToolGateway {
       request.callCounts.set(tool.name, made + 1);
     }
 
-    if (tool.policy.requiresApproval) {
-      this.#event(request, "approval_required", tool.name, {});
-      metrics.toolCalls.inc({ tool: tool.name, outcome: "APPROVAL_REQUIRED" });
-      throw new ToolError("APPROVAL_REQUIRED", `${tool.name} needs an approval before it runs`);
-    }
-    this.#event(request, "role_allowed", tool.name, {});
+    const hash = argumentsHash(args);
+    const approvalId = tool.policy.requiresApproval
+      ? await this.#checkApproval(request, tool, args, hash)
+      : undefined;
 
     const executionId = randomUUID();
-    const hash = argumentsHash(args);
     const record = {
       id: executionId,
       requestId: request.requestId,
@@ -267,9 +295,20 @@ export class ToolGateway {
     };
 
     try {
-      const raw = await this.#deps.toolSql.begin(tool.policy.writes ? "read write" : "read only", (tx) =>
-        tool.handler(args, { sql: tx as unknown as Sql, caller, rowCap: tools.rowCap }),
-      );
+      // The tool pool's transactions are read-only unless they ask otherwise, so a read tool runs
+      // each statement in a read-only transaction without BEGIN/COMMIT round trips; a handler that
+      // needs one snapshot across statements opens `ctx.sql.begin(...)` itself. Writes get one
+      // explicit read-write transaction around the whole handler.
+      const raw = tool.policy.writes
+        ? await this.#deps.toolSql.begin("read write", async (tx) => {
+            // Used in the write's own transaction: a failed write leaves the approval usable.
+            if (approvalId) await this.#consume(tx as unknown as Sql, approvalId);
+            return tool.handler(args, { sql: tx as unknown as Sql, caller, rowCap: tools.rowCap });
+          })
+        : await (async () => {
+            if (approvalId) await this.#consume(this.#deps.sql, approvalId);
+            return tool.handler(args, { sql: this.#deps.toolSql, caller, rowCap: tools.rowCap });
+          })();
       const shaped = capRows(raw, tools.rowCap);
       const result =
         caller.role === "ops" || !tool.pii ? shaped.result : redactFields(shaped.result, tool.pii);
@@ -285,13 +324,20 @@ export class ToolGateway {
         errorCode: null,
         errorMessage: null,
       });
-      this.#event(request, "tool_executed", tool.name, { execution_id: executionId });
+      // One row records both the allow decision and the outcome (denials get rows of their own).
+      this.#event(request, "tool_executed", tool.name, {
+        execution_id: executionId,
+        decision: "role_allowed",
+      });
       metrics.toolCalls.inc({ tool: tool.name, outcome: "ok" });
       metrics.toolDuration.observe({ tool: tool.name }, durationMs / 1000);
       return {
         tool: tool.name,
         result,
-        text: tool.format(result),
+        // Rendered on demand: MCP clients get structured results and never need the text.
+        get text() {
+          return tool.format(result);
+        },
         truncated: shaped.truncated,
         rowCount: shaped.rowCount,
         durationMs,
@@ -310,10 +356,63 @@ export class ToolGateway {
         errorCode: error.code,
         errorMessage: error.message,
       });
-      this.#event(request, "tool_failed", tool.name, { execution_id: executionId, code: error.code });
+      this.#event(request, "tool_failed", tool.name, {
+        execution_id: executionId,
+        decision: "role_allowed",
+        code: error.code,
+      });
       metrics.toolCalls.inc({ tool: tool.name, outcome: error.code });
       metrics.toolDuration.observe({ tool: tool.name }, durationMs / 1000);
       throw error;
+    }
+  }
+
+  /**
+   * Without an approval id: record a pending approval for this exact call and stop with
+   * APPROVAL_REQUIRED (the channel asks the requester to confirm). With one: it must be confirmed,
+   * unused, unexpired, and bound to this requester, tool and arguments.
+   */
+  async #checkApproval(
+    request: CallRequest,
+    tool: AnyTool,
+    args: Record<string, unknown>,
+    hash: string,
+  ): Promise<string> {
+    const { sql, metrics } = this.#deps;
+    if (!request.approvalId) {
+      const pending = await requestApproval(sql, request.caller, tool.name, args, hash);
+      this.#event(request, "confirmation_required", tool.name, { approval_id: pending.id });
+      metrics.toolCalls.inc({ tool: tool.name, outcome: "APPROVAL_REQUIRED" });
+      throw new ToolError("APPROVAL_REQUIRED", `${tool.name} needs your confirmation before it runs`, {
+        approval_id: pending.id,
+        expires_at: pending.expiresAt.toISOString(),
+      });
+    }
+    const approval = await loadApproval(sql, request.approvalId);
+    const check = checkApproval(approval, {
+      userId: request.caller.userId,
+      toolName: tool.name,
+      argumentsHash: hash,
+      now: new Date(),
+    });
+    if (!check.valid) {
+      this.#event(request, "approval_rejected", tool.name, {
+        approval_id: request.approvalId,
+        reason: check.reason,
+      });
+      metrics.toolCalls.inc({ tool: tool.name, outcome: "APPROVAL_REQUIRED" });
+      throw new ToolError("APPROVAL_REQUIRED", `The approval cannot be used: ${check.reason}`);
+    }
+    this.#event(request, "confirmation_satisfied", tool.name, { approval_id: request.approvalId });
+    return request.approvalId;
+  }
+
+  async #consume(sql: Sql, approvalId: string): Promise<void> {
+    if (!(await consumeApproval(sql, approvalId))) {
+      throw new ToolError(
+        "APPROVAL_REQUIRED",
+        "The approval cannot be used: it was used or expired meanwhile",
+      );
     }
   }
 

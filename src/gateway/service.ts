@@ -32,8 +32,9 @@ export function configuredSecrets(config: Config): InternalSecrets | undefined {
 }
 
 /**
- * Assemble the gateway over a database: a separate pool for tool calls (statement timeout on every
- * connection), the audit writer on the main pool, metrics and token verification.
+ * Assemble the gateway over a database: a separate pool for tool calls (statement timeout and
+ * read-only transactions by default on every connection), the audit writer on the main pool,
+ * metrics and token verification.
  */
 export function startToolService(options: {
   sql: Sql;
@@ -51,10 +52,19 @@ export function startToolService(options: {
     maxConnections: config.database.maxConnections,
     applicationName: "arthur-tools",
     statementTimeoutMs: config.tools.timeoutMs,
+    readOnlyByDefault: true,
   });
   const metrics = createGatewayMetrics();
   const audit = new AuditWriter(options.sql, logger, metrics, { gatewayVersion: options.version });
-  const gateway = new ToolGateway({ toolSql, registry, audit, metrics, logger, tools: config.tools });
+  const gateway = new ToolGateway({
+    sql: options.sql,
+    toolSql,
+    registry,
+    audit,
+    metrics,
+    logger,
+    tools: config.tools,
+  });
   return {
     gateway,
     tokens: new TokenVerifier(options.sql),

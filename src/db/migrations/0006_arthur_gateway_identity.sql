@@ -20,8 +20,9 @@ CREATE TABLE IF NOT EXISTS arthur_api_tokens (
 CREATE INDEX IF NOT EXISTS idx_arthur_api_tokens_user ON arthur_api_tokens (user_id, created_at DESC);
 
 -- Nonces of signed internal requests, kept until their signature window has passed, so a replay
--- is refused by every replica.
-CREATE TABLE IF NOT EXISTS arthur_request_nonces (
+-- is refused by every replica. UNLOGGED: no WAL write per request; a database crash forgets the
+-- last minute of nonces, which only matters for requests captured in that minute.
+CREATE UNLOGGED TABLE IF NOT EXISTS arthur_request_nonces (
   nonce      text        PRIMARY KEY,
   expires_at timestamptz NOT NULL
 );

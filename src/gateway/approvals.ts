@@ -1,0 +1,89 @@
+import { type Approval, type Caller, ToolError } from "../catalog/index.ts";
+import type { Sql } from "../db/index.ts";
+
+/** How long a requested approval may be confirmed and used. */
+export const APPROVAL_TTL_MS = 10 * 60_000;
+
+export interface StoredApproval extends Approval {
+  id: string;
+  approvedBy: string | null;
+}
+
+interface ApprovalRow {
+  id: string;
+  requested_by: string;
+  approved_by: string | null;
+  tool_name: string;
+  arguments_hash: string;
+  expires_at: Date;
+  approved_at: Date | null;
+  used_at: Date | null;
+}
+
+function toApproval(row: ApprovalRow): StoredApproval {
+  return {
+    id: row.id,
+    requestedBy: row.requested_by,
+    approvedBy: row.approved_by,
+    toolName: row.tool_name,
+    argumentsHash: row.arguments_hash,
+    expiresAt: row.expires_at,
+    approvedAt: row.approved_at,
+    usedAt: row.used_at,
+  };
+}
+
+/** A pending approval for this exact call (an open one for the same call is reused). */
+export async function requestApproval(
+  sql: Sql,
+  caller: Caller,
+  toolName: string,
+  args: Record<string, unknown>,
+  argumentsHash: string,
+): Promise<StoredApproval> {
+  const [open] = await sql<ApprovalRow[]>`
+    select * from arthur_approvals
+    where requested_by = ${caller.userId} and tool_name = ${toolName} and arguments_hash = ${argumentsHash}
+      and used_at is null and approved_at is null and expires_at > now()
+    order by created_at desc limit 1`;
+  if (open) return toApproval(open);
+  const [row] = await sql<ApprovalRow[]>`
+    insert into arthur_approvals (requested_by, tool_name, arguments_hash, arguments, expires_at)
+    values (${caller.userId}, ${toolName}, ${argumentsHash}, ${sql.json(args as never)},
+            ${new Date(Date.now() + APPROVAL_TTL_MS)})
+    returning *`;
+  if (!row) throw new Error("approval insert returned no row");
+  return toApproval(row);
+}
+
+export async function loadApproval(sql: Sql, id: string): Promise<StoredApproval | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await sql<ApprovalRow[]>`select * from arthur_approvals where id = ${id}`;
+  return row ? toApproval(row) : undefined;
+}
+
+/** The requester confirms their own pending call (the Slack "Confirm" button). Nobody else can. */
+export async function confirmApproval(sql: Sql, id: string, caller: Caller): Promise<StoredApproval> {
+  const approval = await loadApproval(sql, id);
+  if (!approval) throw new ToolError("NOT_FOUND", `No approval ${id}`);
+  if (approval.requestedBy !== caller.userId) {
+    throw new ToolError("FORBIDDEN", "Only the person who asked for this action can confirm it");
+  }
+  if (approval.usedAt) throw new ToolError("APPROVAL_REQUIRED", "This approval has already been used");
+  if (approval.expiresAt.getTime() <= Date.now())
+    throw new ToolError("APPROVAL_REQUIRED", "This approval has expired");
+  const [row] = await sql<ApprovalRow[]>`
+    update arthur_approvals set approved_at = coalesce(approved_at, now()), approved_by = coalesce(approved_by, ${caller.userId})
+    where id = ${id} returning *`;
+  if (!row) throw new ToolError("NOT_FOUND", `No approval ${id}`);
+  return toApproval(row);
+}
+
+/** Mark a confirmed approval used, once; run inside the write's transaction so a failed write keeps it. */
+export async function consumeApproval(sql: Sql, id: string): Promise<boolean> {
+  const rows = await sql`
+    update arthur_approvals set used_at = now()
+    where id = ${id} and used_at is null and approved_at is not null and expires_at > now()
+    returning id`;
+  return rows.length === 1;
+}
