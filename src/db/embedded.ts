@@ -149,8 +149,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onLog: (message: unknown) => {
       const text = String(message).trim();
       if (!text) return;
-      recentLog.push(text);
-      if (recentLog.length > 20) recentLog.shift();
+      // One entry per line: a chunk can hold several, and the error line is rarely the first.
+      recentLog.push(
+        ...text
+          .split("\n")
+          .map((line) => line.trim())
+          .filter(Boolean),
+      );
+      recentLog.splice(0, Math.max(0, recentLog.length - 40));
       logger.debug({ source: "postgres" }, text);
     },
     onError: (error: unknown) => logger.debug({ source: "postgres" }, String(error)),

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -39,6 +39,24 @@ async function startCheckStop(firstRun: boolean) {
   const ready = await fetch(`${gateway}/readyz`);
   expect(ready.status).toBe(200);
   expect(await ready.json()).toMatchObject({ status: "ready", checks: { database: true } });
+  // The dev token (ops) is written owner-only and opens /mcp; without it /mcp answers 401.
+  const tokenFile = join(home, "dev-token");
+  expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+  expect(dev.output()).toContain(`${gateway}/mcp`);
+  const mcp = (authorization?: string) =>
+    fetch(`${gateway}/mcp`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        ...(authorization ? { authorization } : {}),
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+  expect((await mcp()).status).toBe(401);
+  const listed = await mcp(`Bearer ${readFileSync(tokenFile, "utf8").trim()}`);
+  expect(listed.status).toBe(200);
+  expect(((await listed.json()) as { result: { tools: unknown[] } }).result.tools.length).toBeGreaterThan(0);
   if (firstRun) expect(dev.output()).toMatch(/Seeded [\d,]+ rows/);
   else expect(dev.output()).not.toMatch(/Seeded/);
 
