@@ -60,11 +60,17 @@ async function nodeJsonBody(
   if (!incoming || c.req.method !== "POST") return undefined;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of incoming) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_MCP_BODY_BYTES)
-      return { status: 413, message: `Bodies are limited to ${MAX_MCP_BODY_BYTES} bytes` };
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of incoming) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_MCP_BODY_BYTES) {
+        return { status: 413, message: `Bodies are limited to ${MAX_MCP_BODY_BYTES} bytes` };
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch {
+    // The client went away mid-body; nobody will read the answer.
+    return { status: 400, message: "The request body was not received completely" };
   }
   try {
     return { value: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
@@ -93,11 +99,9 @@ function verifySigned(
 }
 
 function clientAddress(c: Context): string | null {
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null;
-  }
+  // Only on Node's server (not in app.request): getConnInfo throws without a socket.
+  if (!(c.env as { incoming?: IncomingMessage } | undefined)?.incoming) return null;
+  return getConnInfo(c).remote.address ?? null;
 }
 
 /**

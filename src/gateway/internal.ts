@@ -17,6 +17,9 @@ export interface InternalSecrets {
 
 const ISSUER = "arthur-assistant";
 const AUDIENCE = "arthur-gateway";
+/** Lifetime of a caller token: one user question's worth of tool calls. */
+const CALLER_TOKEN_TTL_S = 300;
+
 /** How far a request's timestamp may be from the gateway's clock, either way. */
 export const SIGNATURE_WINDOW_MS = 60_000;
 
@@ -46,7 +49,30 @@ export async function mintCallerToken(
     .sign(new TextEncoder().encode(secret));
 }
 
+/**
+ * Verified caller tokens per secret, by their exact text, until they expire: the assistant reuses a
+ * token for every tool call of one question, and re-checking its HMAC each time is wasted work.
+ */
+const verifiedTokens = new Map<string, Map<string, { caller: InternalCaller; until: number }>>();
+
 export async function verifyCallerToken(secret: string, token: string): Promise<InternalCaller> {
+  let bySecret = verifiedTokens.get(secret);
+  if (!bySecret) {
+    bySecret = new Map();
+    verifiedTokens.set(secret, bySecret);
+  }
+  const cached = bySecret.get(token);
+  if (cached && cached.until > Date.now()) return cached.caller;
+  const { expiresAt, ...caller } = await verifyCallerTokenUncached(secret, token);
+  if (bySecret.size > 5000) bySecret.clear();
+  bySecret.set(token, { caller, until: expiresAt });
+  return caller;
+}
+
+async function verifyCallerTokenUncached(
+  secret: string,
+  token: string,
+): Promise<InternalCaller & { expiresAt: number }> {
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
       issuer: ISSUER,
@@ -65,6 +91,7 @@ export async function verifyCallerToken(secret: string, token: string): Promise<
       sessionId: text(payload.sid),
       requestId: String(payload.rid),
       via: "internal",
+      expiresAt: Number(payload.exp) * 1000,
     };
   } catch {
     throw new ToolError("UNAUTHENTICATED", "The caller token is invalid or expired");
@@ -165,6 +192,7 @@ export interface InternalCallOutcome {
 export class InternalGatewayClient {
   readonly #baseUrl: string;
   readonly #secrets: InternalSecrets;
+  readonly #tokens = new Map<string, { token: string; until: number }>();
 
   constructor(baseUrl: string, secrets: InternalSecrets) {
     this.#baseUrl = baseUrl.replace(/\/$/, "");
@@ -196,10 +224,28 @@ export class InternalGatewayClient {
     };
   }
 
+  /** One caller token per caller and request, reused until a minute before it expires. */
+  async #callerToken(caller: Omit<InternalCaller, "via">): Promise<string> {
+    const key = JSON.stringify([
+      caller.userId,
+      caller.role,
+      caller.teamId,
+      caller.channelId,
+      caller.sessionId,
+      caller.requestId,
+    ]);
+    const cached = this.#tokens.get(key);
+    if (cached && cached.until > Date.now()) return cached.token;
+    const token = await mintCallerToken(this.#secrets.callerSecret, caller, CALLER_TOKEN_TTL_S);
+    if (this.#tokens.size > 1000) this.#tokens.clear();
+    this.#tokens.set(key, { token, until: Date.now() + (CALLER_TOKEN_TTL_S - 60) * 1000 });
+    return token;
+  }
+
   async #signed(caller: Omit<InternalCaller, "via">, path: string, body: string) {
     const timestamp = String(Date.now());
     const nonce = newNonce();
-    const token = await mintCallerToken(this.#secrets.callerSecret, caller);
+    const token = await this.#callerToken(caller);
     const signature = signRequest(this.#secrets.signingSecret, {
       method: "POST",
       path,
