@@ -84,7 +84,8 @@ async function prepareDatabase(admin: Sql, url: string, scale: number): Promise<
       await clearDemoData(sql);
       await seedWithProgress(sql, { scale, seed: 1, anchor: defaultAnchor() });
     }
-    await sql`analyze`;
+    // Settle the freshly loaded tables so autovacuum does not compete with the measurements.
+    await sql`vacuum analyze`;
   } finally {
     await sql.end();
   }
@@ -215,7 +216,10 @@ export async function benchGateway(
     if (!lookup) throw new Error("lookup_event is not defined");
     const lookupArgs = lookup.input.parse(SAMPLE_ARGUMENTS.lookup_event);
     const { calls } = options;
-    const warmup = Math.min(200, calls);
+    const warmup = Math.min(1000, calls);
+    const mcpBody = mcpCall("lookup_event", SAMPLE_ARGUMENTS.lookup_event);
+    // Steady state, not start-up: let the JIT compile the request path before anything is timed.
+    await load(`${gateway.url}/mcp`, mcpHeaders(token), mcpBody, 16, 3);
 
     const direct = await time(calls, warmup, async () => {
       await lookup.handler(lookupArgs, {
@@ -224,25 +228,20 @@ export async function benchGateway(
         rowCap: rt.config.tools.rowCap,
       });
     });
+    // MCP first: the gateway is warm from the load burst above.
+    const viaMcp = await time(calls, warmup, async () => {
+      const response = await post(`${gateway.url}/mcp`, mcpHeaders(token), mcpBody);
+      const payload = JSON.parse(response.text) as { result?: { isError?: boolean } };
+      if (response.status !== 200 || payload.result?.isError)
+        throw new Error(`MCP call failed: ${response.text}`);
+    });
+    // One caller token per user question (three calls each); every call is signed afresh.
     let n = 0;
     const viaInternal = await time(calls, warmup, async () => {
-      const r = await internal.call(
-        { ...caller, requestId: `bench-${n++}` },
-        "lookup_event",
-        SAMPLE_ARGUMENTS.lookup_event,
-      );
-      if (!r.ok) throw new Error(`internal call failed: ${JSON.stringify(r.body.error)}`);
-    });
-    const mcpBody = mcpCall("lookup_event", SAMPLE_ARGUMENTS.lookup_event);
-    const viaMcp = await time(calls, warmup, async () => {
-      const response = await fetch(`${gateway.url}/mcp`, {
-        method: "POST",
-        headers: mcpHeaders(token),
-        body: mcpBody,
-      });
-      const payload = (await response.json()) as { result?: { isError?: boolean } };
-      if (!response.ok || payload.result?.isError)
-        throw new Error(`MCP call failed: ${JSON.stringify(payload)}`);
+      const question = { ...caller, requestId: `bench-${Math.floor(n++ / 3)}` };
+      const { url, init } = await internal.prepare(question, "lookup_event", SAMPLE_ARGUMENTS.lookup_event);
+      const response = await post(url, init.headers, init.body);
+      if (response.status !== 200) throw new Error(`internal call failed: ${response.text}`);
     });
 
     const throughput = [];
