@@ -11,16 +11,11 @@ import {
   type InternalSecrets,
   listen,
   type RunningServer,
-  startToolService,
   type ToolService,
 } from "../gateway/index.ts";
-import { allTools } from "../packs/index.ts";
 import { seedWithProgress } from "./db-commands.ts";
 import { loadRuntime, onShutdownSignal, type Runtime, runCommand } from "./runtime.ts";
-
-const VERSION = (
-  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
+import { startTools, VERSION } from "./services.ts";
 
 /** Seed the demo the first time Arthur manages an embedded database (or when --demo asks for it). */
 async function prepareDemo(db: Database, rt: Runtime): Promise<void> {
@@ -51,15 +46,7 @@ async function openService(
   return {
     db,
     startTools: () => {
-      service = startToolService({
-        sql: db.sql,
-        databaseUrl: db.url,
-        config: rt.config,
-        logger: rt.logger,
-        tools: allTools,
-        version: VERSION,
-        internalSecrets,
-      });
+      service = startTools(db, rt, internalSecrets);
       return service;
     },
     serving: (s) => {

@@ -1,15 +1,10 @@
-import { readFileSync } from "node:fs";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Command } from "commander";
 import { openDatabase } from "../db/index.ts";
-import { createMcpServer, startToolService } from "../gateway/index.ts";
-import { allTools } from "../packs/index.ts";
+import { createMcpServer } from "../gateway/index.ts";
 import { loadRuntime, onShutdownSignal, runCommand, UsageError } from "./runtime.ts";
+import { startTools, VERSION } from "./services.ts";
 import { parseRole } from "./tools-command.ts";
-
-const VERSION = (
-  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
 
 /**
  * MCP over stdio for local clients (Claude Desktop, Cursor, the Inspector). Whoever can start this
@@ -21,14 +16,7 @@ async function serveStdio(flags: { user: string; role: string; team?: string }):
   if (!flags.user.trim()) throw new UsageError("--user must not be empty");
   const rt = loadRuntime();
   const db = await openDatabase(rt.config, rt.logger);
-  const service = startToolService({
-    sql: db.sql,
-    databaseUrl: db.url,
-    config: rt.config,
-    logger: rt.logger,
-    tools: allTools,
-    version: VERSION,
-  });
+  const service = startTools(db, rt);
   const stop = async () => {
     await service.close();
     await db.close();
