@@ -141,6 +141,8 @@ interface PostgresLikeError {
 export class ToolGateway {
   readonly #deps: GatewayDeps;
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Errors whose execution row was already written by the run phase. */
+  readonly #recorded = new WeakSet<ToolError>();
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
@@ -219,10 +221,47 @@ export class ToolGateway {
     });
   }
 
+  /**
+   * Every call leaves exactly one execution row: calls that ran record theirs in #run; calls refused
+   * before running (unknown tool, bad arguments, denied, over the limit, awaiting approval) get one
+   * here, with ok = false and the refusal's code.
+   */
   async #call(request: CallRequest): Promise<CallResult> {
-    const { registry, metrics, tools } = this.#deps;
     const started = performance.now();
     const startedAt = new Date();
+    try {
+      return await this.#run(request, started, startedAt);
+    } catch (error) {
+      if (error instanceof ToolError && !this.#recorded.has(error)) {
+        const tool = this.#deps.registry.get(request.toolName);
+        const args = request.arguments && typeof request.arguments === "object" ? request.arguments : {};
+        this.#deps.audit.execution({
+          id: randomUUID(),
+          requestId: request.requestId,
+          caller: request.caller,
+          toolName: request.toolName.slice(0, 200),
+          domain: tool?.domain ?? "(unknown)",
+          risk: tool?.policy.risk ?? "(unknown)",
+          argumentsHash: argumentsHash(args),
+          argumentsKeys: Object.keys(args).sort(),
+          argumentsPreview: preview(args as Record<string, unknown>),
+          startedAt,
+          ok: false,
+          resultKeys: [],
+          resultRowCount: null,
+          truncated: false,
+          completedAt: new Date(),
+          durationMs: performance.now() - started,
+          errorCode: error.code,
+          errorMessage: error.message,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async #run(request: CallRequest, started: number, startedAt: Date): Promise<CallResult> {
+    const { registry, metrics, tools } = this.#deps;
     const { caller } = request;
 
     let tool: AnyTool;
@@ -356,6 +395,7 @@ export class ToolGateway {
         errorCode: error.code,
         errorMessage: error.message,
       });
+      this.#recorded.add(error);
       this.#event(request, "tool_failed", tool.name, {
         execution_id: executionId,
         decision: "role_allowed",

@@ -102,23 +102,43 @@ describe("MCP over Streamable HTTP", () => {
     expect(get.status).toBe(405);
   });
 
-  it("writes exactly one execution row per call, also under concurrent load", async () => {
-    const client = await connect("ops");
-    const [before] = await db.sql<{ n: number }[]>`
-      select count(*)::int as n from esbmcp_tool_executions where tool_name = 'get_eventbrite_mapping'`;
-    const calls = 150;
-    const results = await Promise.all(
-      Array.from({ length: calls }, () =>
-        client.callTool({ name: "get_eventbrite_mapping", arguments: { eid: "AB4124" } }),
+  it("writes exactly one execution row per call, also under concurrent load and for refused calls", async () => {
+    const ops = await connect("ops");
+    const marketing = await connect("marketing");
+    const startedAt = new Date();
+    await gateway.service.audit.flush();
+    const [before] = await db.sql<{ n: number }[]>`select count(*)::int as n from esbmcp_tool_executions`;
+    const good = 150;
+    const calls = [
+      ...Array.from({ length: good }, () =>
+        ops.callTool({ name: "get_eventbrite_mapping", arguments: { eid: "AB4124" } }),
       ),
-    );
-    expect(results.filter((r) => (r as CallToolResult).isError)).toEqual([]);
+      ...Array.from({ length: 10 }, () =>
+        ops.callTool({ name: "get_eventbrite_mapping", arguments: { eid: "nope" } }),
+      ),
+      ...Array.from({ length: 10 }, () =>
+        marketing.callTool({ name: "get_vote_data", arguments: { eid: "AB4120" } }),
+      ),
+      ...Array.from({ length: 5 }, () => ops.callTool({ name: "no_such_tool", arguments: {} })),
+    ];
+    const results = (await Promise.all(calls)) as CallToolResult[];
+    expect(results.filter((r) => r.isError).length).toBe(25);
     await gateway.service.audit.flush();
     const [after] = await db.sql<{ n: number; distinct_ids: number }[]>`
-      select count(*)::int as n, count(distinct id)::int as distinct_ids
-      from esbmcp_tool_executions where tool_name = 'get_eventbrite_mapping'`;
-    expect((after?.n ?? 0) - (before?.n ?? 0)).toBe(calls);
+      select count(*)::int as n, count(distinct id)::int as distinct_ids from esbmcp_tool_executions`;
+    expect((after?.n ?? 0) - (before?.n ?? 0)).toBe(calls.length);
     expect(after?.distinct_ids).toBe(after?.n);
+    const codes = await db.sql<{ error_code: string | null; n: number }[]>`
+      select error_code, count(*)::int as n from esbmcp_tool_executions
+      where completed_at >= ${startedAt} group by error_code order by error_code nulls first`;
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        { error_code: null, n: expect.any(Number) },
+        { error_code: "FORBIDDEN", n: 10 },
+        { error_code: "INVALID_ARGUMENT", n: expect.any(Number) },
+        { error_code: "UNKNOWN_TOOL", n: 5 },
+      ]),
+    );
   });
 
   it("serves Prometheus metrics to ops only", async () => {

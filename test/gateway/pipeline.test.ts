@@ -171,7 +171,7 @@ describe("gateway pipeline with writes enabled", () => {
       (
         await db.sql<
           { n: number }[]
-        >`select count(*)::int as n from esbmcp_tool_executions where tool_name = 'pay_artist'`
+        >`select count(*)::int as n from esbmcp_tool_executions where tool_name = 'pay_artist' and ok`
       )[0]?.n;
     expect(await executions()).toBe(0);
 
@@ -191,6 +191,11 @@ describe("gateway pipeline with writes enabled", () => {
     await expect(callPay("finance", 10, approvalId)).rejects.toThrow("already been used");
     await writable.audit.flush();
     expect(await executions()).toBe(1);
+    // Each refused attempt is on record too, with the reason.
+    const refused = await db.sql<{ error_code: string }[]>`
+      select error_code from esbmcp_tool_executions
+      where tool_name = 'pay_artist' and not ok and user_role = 'finance' and error_code <> 'WRITES_DISABLED'`;
+    expect(refused.map((r) => r.error_code)).toEqual(Array(4).fill("APPROVAL_REQUIRED"));
     const [used] = await db.sql<
       { used: boolean }[]
     >`select used_at is not null as used from arthur_approvals where id = ${approvalId}`;
