@@ -202,3 +202,34 @@ describe("gateway pipeline with writes enabled", () => {
     expect(used?.used).toBe(true);
   });
 });
+
+describe("gateway shutdown", () => {
+  it("finishes calls in flight and writes their audit rows before closing", async () => {
+    const closing = startToolService({
+      sql: db.sql,
+      databaseUrl: db.url,
+      config: loadConfig({ LOG_LEVEL: "silent" }, { dotEnvPath: null }),
+      logger: createLogger("silent"),
+      tools: [bidders] as AnyTool[],
+      version: "test",
+    });
+    const requestId = randomUUID();
+    const calls = Array.from({ length: 40 }, () =>
+      closing.gateway.call({
+        caller: as("ops"),
+        toolName: "bidders",
+        arguments: { eid: "AB4002" },
+        requestId,
+        ipAddress: null,
+      }),
+    );
+    // Close while the calls are still running: they complete, and nothing buffered is lost.
+    const closed = closing.close();
+    const results = await Promise.allSettled(calls);
+    await closed;
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(40);
+    const [row] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from esbmcp_tool_executions where request_id = ${requestId} and ok`;
+    expect(row?.n).toBe(40);
+  });
+});
