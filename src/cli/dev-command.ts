@@ -60,12 +60,7 @@ async function serveGateway(db: Database, rt: Runtime, service: ToolService): Pr
     checkDatabase: () => ping(db.sql),
     logger: rt.logger,
     version: VERSION,
-    tools: {
-      gateway: service.gateway,
-      tokens: service.tokens,
-      metrics: service.metrics,
-      internal: service.internal,
-    },
+    tools: service,
   });
   return listen(app, rt.config.gateway.host, rt.config.gateway.port);
 }

@@ -6,7 +6,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type Caller, ToolError } from "../catalog/index.ts";
-import type { GatewayMetrics, Logger } from "../observability/index.ts";
+import type { Logger } from "../observability/index.ts";
 import {
   type InternalCaller,
   type InternalSecrets,
@@ -15,8 +15,7 @@ import {
   verifyInternalRequest,
 } from "./internal.ts";
 import { handleMcpRequest } from "./mcp.ts";
-import type { ToolGateway } from "./pipeline.ts";
-import type { TokenVerifier } from "./tokens.ts";
+import type { ToolService } from "./service.ts";
 
 export interface HttpDeps {
   /** Returns true when the database answers; readiness depends on it. */
@@ -24,13 +23,8 @@ export interface HttpDeps {
   logger: Logger;
   version: string;
   /** The tool endpoints; absent in a probes-only shell. */
-  tools?: {
-    gateway: ToolGateway;
-    tokens: TokenVerifier;
-    metrics: GatewayMetrics;
-    /** The signed internal endpoint for the assistant; absent when no secrets are configured. */
-    internal?: { secrets: InternalSecrets; nonces: NonceStore };
-  };
+  /** The tool service whose endpoints to serve (its internal endpoint only when it has secrets). */
+  tools?: Pick<ToolService, "gateway" | "tokens" | "metrics" | "internal">;
 }
 
 const MAX_BODY_BYTES = 256 * 1024;

@@ -124,6 +124,25 @@ function capRows(result: unknown, rowCap: number): { result: unknown; rowCount: 
   return { result: shaped, rowCount, truncated };
 }
 
+/** What the pipeline has learnt about a call so far; the execution row is written from it. */
+interface CallTrace {
+  executionId: string;
+  /** Known once the name resolves. */
+  tool: AnyTool | undefined;
+  /** As sent, then as validated. */
+  args: Record<string, unknown>;
+  hash?: string;
+  /** The handler was started. */
+  ran: boolean;
+}
+
+interface RunOutcome {
+  tool: AnyTool;
+  result: unknown;
+  rowCount: number;
+  truncated: boolean;
+}
+
 interface PostgresLikeError {
   name?: string;
   code?: string;
@@ -141,8 +160,6 @@ interface PostgresLikeError {
 export class ToolGateway {
   readonly #deps: GatewayDeps;
   readonly #inFlight = new Set<Promise<unknown>>();
-  /** Errors whose execution row was already written by the run phase. */
-  readonly #recorded = new WeakSet<ToolError>();
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
@@ -222,46 +239,83 @@ export class ToolGateway {
   }
 
   /**
-   * Every call leaves exactly one execution row: calls that ran record theirs in #run; calls refused
-   * before running (unknown tool, bad arguments, denied, over the limit, awaiting approval) get one
-   * here, with ok = false and the refusal's code.
+   * Every call leaves exactly one execution row, written here whatever happened: a result, a
+   * refusal before running (unknown tool, bad arguments, denied, over the limit, awaiting
+   * approval) or a failure while running, each with its code. Metrics are counted here too.
    */
   async #call(request: CallRequest): Promise<CallResult> {
     const started = performance.now();
     const startedAt = new Date();
+    const raw = request.arguments && typeof request.arguments === "object" ? request.arguments : {};
+    const trace: CallTrace = {
+      executionId: randomUUID(),
+      tool: undefined,
+      args: raw as Record<string, unknown>,
+      ran: false,
+    };
     try {
-      return await this.#run(request, started, startedAt);
+      const outcome = await this.#run(request, trace);
+      const durationMs = performance.now() - started;
+      this.#finish(request, trace, startedAt, durationMs, { outcome });
+      const { tool, result } = outcome;
+      return {
+        tool: tool.name,
+        result,
+        // Rendered on demand: MCP clients get structured results and never need the text.
+        get text() {
+          return tool.format(result);
+        },
+        truncated: outcome.truncated,
+        rowCount: outcome.rowCount,
+        durationMs,
+      };
     } catch (error) {
-      if (error instanceof ToolError && !this.#recorded.has(error)) {
-        const tool = this.#deps.registry.get(request.toolName);
-        const args = request.arguments && typeof request.arguments === "object" ? request.arguments : {};
-        this.#deps.audit.execution({
-          id: randomUUID(),
-          requestId: request.requestId,
-          caller: request.caller,
-          toolName: request.toolName.slice(0, 200),
-          domain: tool?.domain ?? "(unknown)",
-          risk: tool?.policy.risk ?? "(unknown)",
-          argumentsHash: argumentsHash(args),
-          argumentsKeys: Object.keys(args).sort(),
-          argumentsPreview: preview(args as Record<string, unknown>),
-          startedAt,
-          ok: false,
-          resultKeys: [],
-          resultRowCount: null,
-          truncated: false,
-          completedAt: new Date(),
-          durationMs: performance.now() - started,
-          errorCode: error.code,
-          errorMessage: error.message,
-        });
+      if (error instanceof ToolError) {
+        this.#finish(request, trace, startedAt, performance.now() - started, { error });
       }
       throw error;
     }
   }
 
-  async #run(request: CallRequest, started: number, startedAt: Date): Promise<CallResult> {
-    const { registry, metrics, tools } = this.#deps;
+  /** The execution row and the call metrics for one finished call. */
+  #finish(
+    request: CallRequest,
+    trace: CallTrace,
+    startedAt: Date,
+    durationMs: number,
+    end: { outcome: RunOutcome } | { error: ToolError },
+  ): void {
+    const { tool, args } = trace;
+    const outcome = "outcome" in end ? end.outcome : undefined;
+    const error = "error" in end ? end.error : undefined;
+    const result = outcome?.result;
+    this.#deps.audit.execution({
+      id: trace.executionId,
+      requestId: request.requestId,
+      caller: request.caller,
+      toolName: tool?.name ?? request.toolName.slice(0, 200),
+      domain: tool?.domain ?? "(unknown)",
+      risk: tool?.policy.risk ?? "(unknown)",
+      argumentsHash: trace.hash ?? argumentsHash(args),
+      argumentsKeys: Object.keys(args).sort(),
+      argumentsPreview: preview(args),
+      startedAt,
+      ok: !error,
+      resultKeys: result && typeof result === "object" ? Object.keys(result).sort() : [],
+      resultRowCount: outcome ? outcome.rowCount : null,
+      truncated: outcome?.truncated ?? false,
+      completedAt: new Date(),
+      durationMs,
+      errorCode: error?.code ?? null,
+      errorMessage: error?.message ?? null,
+    });
+    const label = tool?.name ?? "(unknown)";
+    this.#deps.metrics.toolCalls.inc({ tool: label, outcome: error?.code ?? "ok" });
+    if (trace.ran) this.#deps.metrics.toolDuration.observe({ tool: label }, durationMs / 1000);
+  }
+
+  async #run(request: CallRequest, trace: CallTrace): Promise<RunOutcome> {
+    const { registry, tools } = this.#deps;
     const { caller } = request;
 
     let tool: AnyTool;
@@ -269,32 +323,25 @@ export class ToolGateway {
       tool = registry.require(request.toolName);
     } catch (error) {
       this.#event(request, "tool_not_found", request.toolName, {});
-      metrics.toolCalls.inc({ tool: "(unknown)", outcome: "UNKNOWN_TOOL" });
       throw error;
     }
+    trace.tool = tool;
 
     const parsed = tool.input.safeParse(request.arguments ?? {});
     if (!parsed.success) {
       const message = describeIssues(parsed.error.issues);
       this.#event(request, "invalid_arguments", tool.name, { issues: message });
-      metrics.toolCalls.inc({ tool: tool.name, outcome: "INVALID_ARGUMENT" });
       throw new ToolError("INVALID_ARGUMENT", `Invalid arguments for ${tool.name}: ${message}`, {
         issues: parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message })),
       });
     }
     const args = parsed.data as Record<string, unknown>;
+    trace.args = args;
 
     const decision = authorize(tool.name, tool.policy, caller.role, tools.writesEnabled);
     if (!decision.allowed) {
-      this.#event(
-        request,
-        decision.code === "WRITES_DISABLED" ? "mutating_tool_blocked" : "role_denied",
-        tool.name,
-        {
-          reason: decision.reason,
-        },
-      );
-      metrics.toolCalls.inc({ tool: tool.name, outcome: decision.code });
+      const eventType = decision.code === "WRITES_DISABLED" ? "mutating_tool_blocked" : "role_denied";
+      this.#event(request, eventType, tool.name, { reason: decision.reason });
       throw new ToolError(decision.code, decision.reason);
     }
 
@@ -305,7 +352,6 @@ export class ToolGateway {
           scope: "calls_per_request",
           limit: tool.policy.maxCallsPerRequest,
         });
-        metrics.toolCalls.inc({ tool: tool.name, outcome: "RATE_LIMITED" });
         throw new ToolError(
           "RATE_LIMITED",
           `${tool.name} may be called at most ${tool.policy.maxCallsPerRequest} time(s) per request`,
@@ -314,25 +360,12 @@ export class ToolGateway {
       request.callCounts.set(tool.name, made + 1);
     }
 
-    const hash = argumentsHash(args);
+    trace.hash = argumentsHash(args);
     const approvalId = tool.policy.requiresApproval
-      ? await this.#checkApproval(request, tool, args, hash)
+      ? await this.#checkApproval(request, tool, args, trace.hash)
       : undefined;
 
-    const executionId = randomUUID();
-    const record = {
-      id: executionId,
-      requestId: request.requestId,
-      caller,
-      toolName: tool.name,
-      domain: tool.domain,
-      risk: tool.policy.risk,
-      argumentsHash: hash,
-      argumentsKeys: Object.keys(args).sort(),
-      argumentsPreview: preview(args),
-      startedAt,
-    };
-
+    trace.ran = true;
     try {
       // The tool pool's transactions are read-only unless they ask otherwise, so a read tool runs
       // each statement in a read-only transaction without BEGIN/COMMIT round trips; a handler that
@@ -351,58 +384,19 @@ export class ToolGateway {
       const shaped = capRows(raw, tools.rowCap);
       const result =
         caller.role === "ops" || !tool.pii ? shaped.result : redactFields(shaped.result, tool.pii);
-      const durationMs = performance.now() - started;
-      this.#deps.audit.execution({
-        ...record,
-        ok: true,
-        resultKeys: result && typeof result === "object" ? Object.keys(result).sort() : [],
-        resultRowCount: shaped.rowCount,
-        truncated: shaped.truncated,
-        completedAt: new Date(),
-        durationMs,
-        errorCode: null,
-        errorMessage: null,
-      });
       // One row records both the allow decision and the outcome (denials get rows of their own).
       this.#event(request, "tool_executed", tool.name, {
-        execution_id: executionId,
+        execution_id: trace.executionId,
         decision: "role_allowed",
       });
-      metrics.toolCalls.inc({ tool: tool.name, outcome: "ok" });
-      metrics.toolDuration.observe({ tool: tool.name }, durationMs / 1000);
-      return {
-        tool: tool.name,
-        result,
-        // Rendered on demand: MCP clients get structured results and never need the text.
-        get text() {
-          return tool.format(result);
-        },
-        truncated: shaped.truncated,
-        rowCount: shaped.rowCount,
-        durationMs,
-      };
+      return { tool, result, rowCount: shaped.rowCount, truncated: shaped.truncated };
     } catch (thrown) {
-      const error = this.#classify(thrown, tool, record, executionId);
-      const durationMs = performance.now() - started;
-      this.#deps.audit.execution({
-        ...record,
-        ok: false,
-        resultKeys: [],
-        resultRowCount: null,
-        truncated: false,
-        completedAt: new Date(),
-        durationMs,
-        errorCode: error.code,
-        errorMessage: error.message,
-      });
-      this.#recorded.add(error);
+      const error = this.#classify(thrown, tool, request, trace);
       this.#event(request, "tool_failed", tool.name, {
-        execution_id: executionId,
+        execution_id: trace.executionId,
         decision: "role_allowed",
         code: error.code,
       });
-      metrics.toolCalls.inc({ tool: tool.name, outcome: error.code });
-      metrics.toolDuration.observe({ tool: tool.name }, durationMs / 1000);
       throw error;
     }
   }
@@ -418,11 +412,10 @@ export class ToolGateway {
     args: Record<string, unknown>,
     hash: string,
   ): Promise<string> {
-    const { sql, metrics } = this.#deps;
+    const { sql } = this.#deps;
     if (!request.approvalId) {
       const pending = await requestApproval(sql, request.caller, tool.name, args, hash);
       this.#event(request, "confirmation_required", tool.name, { approval_id: pending.id });
-      metrics.toolCalls.inc({ tool: tool.name, outcome: "APPROVAL_REQUIRED" });
       throw new ToolError("APPROVAL_REQUIRED", `${tool.name} needs your confirmation before it runs`, {
         approval_id: pending.id,
         expires_at: pending.expiresAt.toISOString(),
@@ -440,7 +433,6 @@ export class ToolGateway {
         approval_id: request.approvalId,
         reason: check.reason,
       });
-      metrics.toolCalls.inc({ tool: tool.name, outcome: "APPROVAL_REQUIRED" });
       throw new ToolError("APPROVAL_REQUIRED", `The approval cannot be used: ${check.reason}`);
     }
     this.#event(request, "confirmation_satisfied", tool.name, { approval_id: request.approvalId });
@@ -457,29 +449,20 @@ export class ToolGateway {
   }
 
   /** Turn whatever a handler threw into a ToolError the caller may see; log the details for us. */
-  #classify(
-    thrown: unknown,
-    tool: AnyTool,
-    record: {
-      requestId: string;
-      caller: Caller;
-      argumentsHash: string;
-      argumentsPreview: Record<string, unknown>;
-    },
-    executionId: string,
-  ): ToolError {
+  #classify(thrown: unknown, tool: AnyTool, request: CallRequest, trace: CallTrace): ToolError {
     if (thrown instanceof ToolError) return thrown;
     const pg = thrown as PostgresLikeError;
     const isSql = pg?.name === "PostgresError" && typeof pg.code === "string";
     const timeout = pg?.code === "57014";
+    const { executionId } = trace;
     const errorRecord: ErrorRecord = {
       executionId,
-      requestId: record.requestId,
-      caller: record.caller,
+      requestId: request.requestId,
+      caller: request.caller,
       toolName: tool.name,
       domain: tool.domain,
-      argumentsHash: record.argumentsHash,
-      argumentsPreview: record.argumentsPreview,
+      argumentsHash: trace.hash ?? argumentsHash(trace.args),
+      argumentsPreview: preview(trace.args),
       errorType: timeout ? "timeout" : isSql ? "sql_error" : "unknown",
       message: pg?.message ?? String(thrown),
       code: pg?.code ?? null,

@@ -47,12 +47,7 @@ export function useGateway(db: TestDatabase, env: Record<string, string> = {}): 
       checkDatabase: async () => true,
       logger,
       version: "test",
-      tools: {
-        gateway: service.gateway,
-        tokens: service.tokens,
-        metrics: service.metrics,
-        internal: service.internal,
-      },
+      tools: service,
     });
     server = await listen(app, "127.0.0.1", 0);
   });
