@@ -188,6 +188,12 @@ export interface InternalCallOutcome {
   };
 }
 
+async function send(prepared: { url: string; init: RequestInit }): Promise<InternalCallOutcome> {
+  const response = await fetch(prepared.url, prepared.init);
+  const body = (await response.json()) as InternalCallOutcome["body"];
+  return { ok: response.ok, status: response.status, body };
+}
+
 /** The assistant's side: mint a caller token, sign and send one tool call. */
 export class InternalGatewayClient {
   readonly #baseUrl: string;
@@ -211,17 +217,8 @@ export class InternalGatewayClient {
 
   /** Confirm a pending approval as its requester. */
   async confirm(caller: Omit<InternalCaller, "via">, approvalId: string): Promise<InternalCallOutcome> {
-    const { url, init } = await this.#signed(
-      caller,
-      `/internal/v1/approvals/${encodeURIComponent(approvalId)}/confirm`,
-      "{}",
-    );
-    const response = await fetch(url, init);
-    return {
-      ok: response.ok,
-      status: response.status,
-      body: (await response.json()) as InternalCallOutcome["body"],
-    };
+    const path = `/internal/v1/approvals/${encodeURIComponent(approvalId)}/confirm`;
+    return send(await this.#signed(caller, path, "{}"));
   }
 
   /** One caller token per caller and request, reused until a minute before it expires. */
@@ -269,15 +266,14 @@ export class InternalGatewayClient {
     };
   }
 
+  /** Run one tool as `caller`; `approvalId` for a call the requester has confirmed. */
   async call(
     caller: Omit<InternalCaller, "via">,
     toolName: string,
     args: unknown,
+    approvalId?: string,
   ): Promise<InternalCallOutcome> {
-    const { url, init } = await this.prepare(caller, toolName, args);
-    const response = await fetch(url, init);
-    const body = (await response.json()) as InternalCallOutcome["body"];
-    return { ok: response.ok, status: response.status, body };
+    return send(await this.prepare(caller, toolName, args, approvalId));
   }
 }
 
