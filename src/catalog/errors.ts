@@ -11,6 +11,8 @@ export const TOOL_ERROR_STATUS = {
   REPLAYED: 401,
   TIMEOUT: 504,
   UPSTREAM: 502,
+  /** The database cannot be reached right now; worth retrying shortly. */
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
 

@@ -22,19 +22,18 @@ async function serveStdio(flags: { user: string; role: string; team?: string }):
     await db.close();
   };
   onShutdownSignal(rt, stop);
-  const server = createMcpServer({
-    gateway: service.gateway,
+  const context = {
     caller: {
       userId: flags.user.trim(),
       role,
       teamId: flags.team ?? null,
       channelId: null,
       sessionId: null,
-      via: "stdio",
+      via: "stdio" as const,
     },
     ipAddress: null,
-    version: VERSION,
-  });
+  };
+  const server = createMcpServer({ gateway: service.gateway, version: VERSION, contextOf: () => context });
   server.onclose = () => {
     void stop().then(() => process.exit(0));
   };

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./index.ts";
@@ -20,7 +20,11 @@ describe("loadConfig", () => {
   it("uses safe defaults: loopback only, embedded database, home under the working folder", () => {
     const config = loadConfig({}, noDotEnv);
     expect(config.gateway).toEqual({ host: "127.0.0.1", port: 8081 });
-    expect(config.database).toEqual({ url: undefined, embeddedPort: 54329, maxConnections: 10 });
+    expect(config.database).toEqual({
+      url: undefined,
+      embeddedPort: 54329,
+      maxConnections: Math.max(4, 2 * availableParallelism()),
+    });
     expect(config.home).toBe("/srv/arthur/.arthur");
     expect(config.demo).toEqual({ scale: 0.1, seed: 1 });
   });

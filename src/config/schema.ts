@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 /** A TCP port; `allowAny` lets 0 mean "any free port" (tests, ephemeral runs). */
@@ -59,7 +60,11 @@ export const envSchema = z.object({
   ARTHUR_HOME: z.string().trim().min(1, "must not be empty").default(".arthur"),
   DATABASE_URL: postgresUrl,
   EMBEDDED_PG_PORT: port(54329),
-  DB_MAX_CONNECTIONS: positiveInt(10, 200),
+  /**
+   * Per pool (tool calls have their own). Default: twice the CPU cores, at least 4 — PostgreSQL runs
+   * as many queries at once as it has cores; more connections only add context switches.
+   */
+  DB_MAX_CONNECTIONS: positiveInt(Math.max(4, 2 * availableParallelism()), 200),
   GATEWAY_HOST: host,
   GATEWAY_PORT: port(8081, true),
   ENABLE_MUTATING_TOOLS: flag(false),

@@ -111,7 +111,7 @@ export class AuditWriter {
     this.#metrics = metrics;
     this.#version = options.gatewayVersion;
     this.#max = options.maxBuffered ?? 20_000;
-    this.#batch = options.batchSize ?? 200;
+    this.#batch = options.batchSize ?? 1000;
     this.#interval = options.flushIntervalMs ?? 100;
   }
 

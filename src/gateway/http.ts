@@ -6,6 +6,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type Caller, ToolError } from "../catalog/index.ts";
+import { isDatabaseUnavailable } from "../db/index.ts";
 import type { Logger } from "../observability/index.ts";
 import {
   type InternalCaller,
@@ -14,7 +15,7 @@ import {
   RequestCallCounts,
   verifyInternalRequest,
 } from "./internal.ts";
-import { handleMcpRequest } from "./mcp.ts";
+import { createMcpServer, httpCallContext, McpHttpEndpoint } from "./mcp.ts";
 import type { ToolService } from "./service.ts";
 
 export interface HttpDeps {
@@ -44,30 +45,35 @@ function unauthenticated(c: Context, message: string) {
 const MAX_MCP_BODY_BYTES = 1024 * 1024;
 
 /**
- * Read a JSON body straight from Node's request stream (much cheaper than a web Request body).
- * Returns undefined when not running on Node (e.g. app.request in tests): the transport reads it then.
+ * The parsed JSON body, read straight from Node's request stream when there is one (much cheaper
+ * than a web Request body), else from the Request (app.request in tests).
  */
-async function nodeJsonBody(
+async function readJsonBody(
   c: Context,
-): Promise<{ value: unknown } | { status: 400 | 413; message: string } | undefined> {
+): Promise<{ value: unknown } | { status: 400 | 413; message: string }> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (!incoming || c.req.method !== "POST") return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of incoming) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_MCP_BODY_BYTES) {
-        return { status: 413, message: `Bodies are limited to ${MAX_MCP_BODY_BYTES} bytes` };
+  const tooLarge = { status: 413, message: `Bodies are limited to ${MAX_MCP_BODY_BYTES} bytes` } as const;
+  let text: string;
+  if (incoming) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of incoming) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_MCP_BODY_BYTES) return tooLarge;
+        chunks.push(chunk as Buffer);
       }
-      chunks.push(chunk as Buffer);
+    } catch {
+      // The client went away mid-body; nobody will read the answer.
+      return { status: 400, message: "The request body was not received completely" };
     }
-  } catch {
-    // The client went away mid-body; nobody will read the answer.
-    return { status: 400, message: "The request body was not received completely" };
+    text = Buffer.concat(chunks).toString("utf8");
+  } else {
+    text = await c.req.text();
+    if (Buffer.byteLength(text) > MAX_MCP_BODY_BYTES) return tooLarge;
   }
   try {
-    return { value: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+    return { value: JSON.parse(text) };
   } catch {
     return { status: 400, message: "Parse error: the body is not valid JSON" };
   }
@@ -118,6 +124,9 @@ export function createGatewayApp(deps: HttpDeps): Hono {
       return match?.[1] ? tools.tokens.verify(match[1]) : null;
     };
 
+    const mcp = new McpHttpEndpoint(
+      createMcpServer({ gateway: tools.gateway, version: deps.version, contextOf: httpCallContext }),
+    );
     app.all("/mcp", async (c) => {
       const caller = await bearer(c);
       if (!caller)
@@ -129,24 +138,27 @@ export function createGatewayApp(deps: HttpDeps): Hono {
           405,
         );
       }
-      const body = await nodeJsonBody(c);
-      if (body && "status" in body) {
+      const body = await readJsonBody(c);
+      if ("status" in body) {
         return c.json(
           { jsonrpc: "2.0", id: null, error: { code: -32700, message: body.message } },
           body.status,
         );
       }
-      return handleMcpRequest(
-        c.req.raw,
+      const answer = await mcp.handle(
         {
-          gateway: tools.gateway,
+          accept: c.req.header("accept"),
+          contentType: c.req.header("content-type"),
+          protocolVersion: c.req.header("mcp-protocol-version"),
+        },
+        body.value,
+        {
           caller,
           requestId: c.req.header("x-request-id") ?? randomUUID(),
           ipAddress: clientAddress(c),
-          version: deps.version,
         },
-        body?.value,
       );
+      return answer.status === 202 ? c.body(null, 202) : c.json(answer.body, answer.status);
     });
 
     const internal = tools.internal;
@@ -244,6 +256,18 @@ export function createGatewayApp(deps: HttpDeps): Hono {
     c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
   );
   app.onError((error, c) => {
+    if (isDatabaseUnavailable(error)) {
+      deps.logger.warn({ err: error.message, path: c.req.path }, "database unavailable");
+      return c.json(
+        {
+          error: {
+            code: "UNAVAILABLE",
+            message: "The database cannot be reached right now; try again shortly",
+          },
+        },
+        503,
+      );
+    }
     deps.logger.error({ err: error.message, path: c.req.path }, "unhandled gateway error");
     return c.json({ error: { code: "INTERNAL", message: "Internal error" } }, 500);
   });

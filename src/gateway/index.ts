@@ -19,7 +19,7 @@ export {
   signRequest,
   verifyCallerToken,
 } from "./internal.ts";
-export { createMcpServer, handleMcpRequest, toolErrorResult } from "./mcp.ts";
+export { createMcpServer, type McpCallContext, McpHttpEndpoint, toolErrorResult } from "./mcp.ts";
 export {
   argumentsHash,
   type CallRequest,

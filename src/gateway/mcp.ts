@@ -1,23 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  type JSONRPCMessage,
   ListToolsRequestSchema,
+  type MessageExtraInfo,
+  SUPPORTED_PROTOCOL_VERSIONS,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { type AnyTool, type Caller, ToolError, type ToolRegistry } from "../catalog/index.ts";
 import type { ToolGateway } from "./pipeline.ts";
 
-export interface McpContext {
-  gateway: ToolGateway;
+/** Who is calling and from where: fixed for stdio, per HTTP request for `/mcp`. */
+export interface McpCallContext {
   caller: Caller;
   /** The HTTP request's id; absent for long-lived transports (stdio), where each call gets one. */
   requestId?: string;
   ipAddress: string | null;
-  version: string;
 }
 
 function describe(tool: AnyTool, registry: ToolRegistry): Tool {
@@ -48,25 +50,29 @@ export function toolErrorResult(error: ToolError): CallToolResult {
 }
 
 /**
- * One validator for every server: the SDK builds a fresh Ajv per Server otherwise, and stateless HTTP
- * creates a Server per request. (Only elicitation would use it; tool arguments are checked with zod.)
+ * An MCP server over the gateway. `contextOf` says who each request comes from: stdio serves one
+ * caller; HTTP serves many through one server, each request carrying its caller (see McpHttpEndpoint).
+ * It lists and runs only what that caller may.
  */
-const sharedValidator = new AjvJsonSchemaValidator();
-
-/** An MCP server bound to one authenticated caller: it lists and runs only what that caller may. */
-export function createMcpServer(context: McpContext): Server {
-  const { gateway, caller } = context;
+export function createMcpServer(options: {
+  gateway: ToolGateway;
+  version: string;
+  contextOf: (extra: MessageExtraInfo | undefined) => McpCallContext;
+}): Server {
+  const { gateway, contextOf } = options;
   const server = new Server(
-    { name: "arthur", version: context.version },
-    { capabilities: { tools: {} }, jsonSchemaValidator: sharedValidator },
+    { name: "arthur", version: options.version },
+    // No elicitation or sampling is sent, so the SDK's validator is never used; one Ajv is enough.
+    { capabilities: { tools: {} }, jsonSchemaValidator: new AjvJsonSchemaValidator() },
   );
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: gateway.toolsFor(caller).map((tool) => describe(tool, gateway.registry)),
+  server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => ({
+    tools: gateway.toolsFor(contextOf(extra).caller).map((tool) => describe(tool, gateway.registry)),
   }));
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const context = contextOf(extra);
     try {
       const outcome = await gateway.call({
-        caller,
+        caller: context.caller,
         toolName: request.params.name,
         arguments: request.params.arguments ?? {},
         requestId: context.requestId ?? randomUUID(),
@@ -88,22 +94,141 @@ export function createMcpServer(context: McpContext): Server {
   return server;
 }
 
+/** What one `POST /mcp` gets back: a JSON body and status, or 202 with no body. */
+export interface McpHttpAnswer {
+  status: 200 | 202 | 400 | 406 | 415;
+  body: unknown;
+}
+
+type JsonRpcId = string | number;
+
+const MAX_BATCH = 100;
+
+function jsonRpcError(status: McpHttpAnswer["status"], code: number, message: string): McpHttpAnswer {
+  return { status, body: { jsonrpc: "2.0", id: null, error: { code, message } } };
+}
+
 /**
- * Answer one stateless Streamable HTTP request (JSON responses, no sessions). `parsedBody`, when the
- * caller already parsed the JSON, spares the transport from reading the body as a web stream.
+ * A cheap structural check of one JSON-RPC 2.0 message. The SDK's handlers validate each method's
+ * params with its own schemas, so this only needs to tell requests, notifications and responses apart.
  */
-export async function handleMcpRequest(
-  request: Request,
-  context: McpContext,
-  parsedBody?: unknown,
-): Promise<Response> {
-  const server = createMcpServer(context);
-  const transport = new WebStandardStreamableHTTPServerTransport({
-    sessionIdGenerator: undefined,
-    enableJsonResponse: true,
-  });
-  await server.connect(transport);
-  // No close(): with JSON responses nothing stays open once the response exists, and closing builds
-  // a "connection closed" error and aborts controllers on every request. Both objects are garbage now.
-  return transport.handleRequest(request, parsedBody === undefined ? undefined : { parsedBody });
+function messageKind(value: unknown): "request" | "notification" | "response" | undefined {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const m = value as Record<string, unknown>;
+  if (m.jsonrpc !== "2.0") return undefined;
+  const hasId = typeof m.id === "string" || (typeof m.id === "number" && Number.isFinite(m.id));
+  if (typeof m.method === "string") {
+    if (m.params !== undefined && (typeof m.params !== "object" || m.params === null)) return undefined;
+    if ("id" in m) return hasId ? "request" : undefined;
+    return "notification";
+  }
+  return hasId && ("result" in m || "error" in m) ? "response" : undefined;
+}
+
+function isJsonContentType(value: string | undefined): boolean {
+  return (value ?? "").split(";")[0]?.trim().toLowerCase() === "application/json";
+}
+
+/**
+ * Stateless Streamable HTTP (JSON responses, no sessions) with one long-lived SDK server for all
+ * callers. The SDK's own HTTP transport serves one request per server instance, and building a
+ * server and transport for every call cost more CPU than the rest of the call; here each request's
+ * messages go to the shared server under ids unique to this process, carrying the caller as
+ * `authInfo`, and the answers are mapped back to the client's ids.
+ */
+export class McpHttpEndpoint implements Transport {
+  onmessage?: Transport["onmessage"];
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  readonly #pending = new Map<number, { clientId: JsonRpcId; resolve: (answer: JSONRPCMessage) => void }>();
+  readonly #connected: Promise<void>;
+  #nextId = 1;
+
+  constructor(server: Server) {
+    this.#connected = server.connect(this);
+  }
+
+  async start(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.onclose?.();
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    // Only answers to our requests have somewhere to go: stateless HTTP has no stream for
+    // server-initiated requests or notifications.
+    const id = (message as { id?: unknown }).id;
+    if (typeof id !== "number" || !("result" in message || "error" in message)) return;
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    pending.resolve({ ...message, id: pending.clientId } as JSONRPCMessage);
+  }
+
+  /** One POST: headers already authenticated; `body` is the parsed JSON. */
+  async handle(
+    headers: { accept?: string; contentType?: string; protocolVersion?: string },
+    body: unknown,
+    context: McpCallContext,
+  ): Promise<McpHttpAnswer> {
+    const accept = headers.accept ?? "";
+    if (!accept.includes("application/json") || !accept.includes("text/event-stream")) {
+      return jsonRpcError(
+        406,
+        -32000,
+        "Not Acceptable: Client must accept both application/json and text/event-stream",
+      );
+    }
+    if (!isJsonContentType(headers.contentType)) {
+      return jsonRpcError(415, -32000, "Unsupported Media Type: Content-Type must be application/json");
+    }
+    const batch = Array.isArray(body);
+    const messages: unknown[] = batch ? body : [body];
+    if (messages.length === 0 || messages.length > MAX_BATCH) {
+      return jsonRpcError(400, -32600, `Invalid Request: send 1 to ${MAX_BATCH} messages`);
+    }
+    const kinds = messages.map(messageKind);
+    if (kinds.some((kind) => kind === undefined)) {
+      return jsonRpcError(400, -32600, "Invalid Request: not a JSON-RPC 2.0 message");
+    }
+    const initializing = messages.some((m) => (m as { method?: unknown }).method === "initialize");
+    if (initializing && messages.length > 1) {
+      return jsonRpcError(400, -32600, "Invalid Request: Only one initialization request is allowed");
+    }
+    const version = headers.protocolVersion;
+    if (!initializing && version && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return jsonRpcError(
+        400,
+        -32000,
+        `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`,
+      );
+    }
+
+    await this.#connected;
+    const extra: MessageExtraInfo = {
+      authInfo: { token: "", clientId: context.caller.userId, scopes: [], extra: { context } },
+    };
+    const answers: Promise<JSONRPCMessage>[] = [];
+    messages.forEach((message, i) => {
+      if (kinds[i] !== "request") {
+        this.onmessage?.(message as JSONRPCMessage, extra);
+        return;
+      }
+      const id = this.#nextId++;
+      const clientId = (message as { id: JsonRpcId }).id;
+      answers.push(new Promise((resolve) => this.#pending.set(id, { clientId, resolve })));
+      this.onmessage?.({ ...(message as JSONRPCMessage), id } as JSONRPCMessage, extra);
+    });
+    if (!answers.length) return { status: 202, body: null };
+    const results = await Promise.all(answers);
+    return { status: 200, body: batch ? results : results[0] };
+  }
+}
+
+/** The caller an HTTP request's messages were handed to the server with (see McpHttpEndpoint). */
+export function httpCallContext(extra: MessageExtraInfo | undefined): McpCallContext {
+  const context = extra?.authInfo?.extra?.context as McpCallContext | undefined;
+  // Every message reaches the server through McpHttpEndpoint.handle, which always sets it.
+  if (!context) throw new ToolError("UNAUTHENTICATED", "No caller for this MCP request");
+  return context;
 }

@@ -10,7 +10,7 @@ import {
   type ToolRegistry,
 } from "../catalog/index.ts";
 import type { Config } from "../config/index.ts";
-import type { Sql } from "../db/index.ts";
+import { isDatabaseUnavailable, type Sql } from "../db/index.ts";
 import type { GatewayMetrics, Logger } from "../observability/index.ts";
 import {
   confirmApproval,
@@ -82,7 +82,9 @@ export interface CallResult {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value ?? null);
@@ -473,6 +475,9 @@ export class ToolGateway {
       at: new Date(),
     };
     this.#deps.audit.error(errorRecord);
+    if (isDatabaseUnavailable(thrown)) {
+      return new ToolError("UNAVAILABLE", "The database cannot be reached right now; try again shortly");
+    }
     if (timeout) {
       return new ToolError(
         "TIMEOUT",

@@ -84,6 +84,11 @@ export async function revokeToken(sql: Sql, idOrPrefix: string): Promise<TokenIn
   return row ? toInfo(row) : undefined;
 }
 
+interface CacheEntry {
+  caller: Promise<Caller | null>;
+  until: number;
+}
+
 /**
  * Resolves bearer tokens to callers. Verified tokens are cached briefly so a busy client does not
  * cost a database round trip per call; a revocation therefore takes effect within `cacheMs`.
@@ -91,38 +96,52 @@ export async function revokeToken(sql: Sql, idOrPrefix: string): Promise<TokenIn
 export class TokenVerifier {
   readonly #sql: Sql;
   readonly #cacheMs: number;
-  readonly #cache = new Map<string, { caller: Caller | null; until: number }>();
+  readonly #cache = new Map<string, CacheEntry>();
 
   constructor(sql: Sql, cacheMs = 10_000) {
     this.#sql = sql;
     this.#cacheMs = cacheMs;
   }
 
-  async verify(token: string): Promise<Caller | null> {
-    if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-    const hash = hashToken(token);
+  verify(token: string): Promise<Caller | null> {
+    if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return Promise.resolve(null);
     const now = Date.now();
-    const cached = this.#cache.get(hash);
+    // Keyed by the token itself: this process holds it anyway, and a hit then costs no hashing.
+    const cached = this.#cache.get(token);
     if (cached && cached.until > now) return cached.caller;
-    const [row] = await this.#sql<TokenRow[]>`
-      update arthur_api_tokens set last_used_at = now()
-      where token_hash = ${hash} and revoked_at is null and (expires_at is null or expires_at > now())
-      returning *`;
-    const caller: Caller | null = row
-      ? {
-          userId: row.user_id,
-          role: row.role,
-          teamId: row.team_id,
-          channelId: null,
-          sessionId: null,
-          via: "token",
-        }
-      : null;
+    // The pending lookup is cached too: when an entry expires under load, concurrent calls share
+    // one query instead of queueing on the token row's lock.
+    const entry: CacheEntry = { caller: Promise.resolve(null), until: now + this.#cacheMs };
+    entry.caller = this.#lookup(token, entry);
     if (this.#cache.size > 10_000) this.#cache.clear();
-    const expires = row?.expires_at
-      ? Math.min(row.expires_at.getTime(), now + this.#cacheMs)
-      : now + this.#cacheMs;
-    this.#cache.set(hash, { caller, until: caller ? expires : now + 1000 });
-    return caller;
+    this.#cache.set(token, entry);
+    return entry.caller;
+  }
+
+  /** Resolves the caller and shortens the entry's life: unknown tokens 1 s, expiring ones at expiry. */
+  async #lookup(token: string, entry: CacheEntry): Promise<Caller | null> {
+    let row: TokenRow | undefined;
+    try {
+      [row] = await this.#sql<TokenRow[]>`
+        update arthur_api_tokens set last_used_at = now()
+        where token_hash = ${hashToken(token)} and revoked_at is null and (expires_at is null or expires_at > now())
+        returning *`;
+    } catch (error) {
+      this.#cache.delete(token);
+      throw error;
+    }
+    if (!row) {
+      entry.until = Math.min(entry.until, Date.now() + 1000);
+      return null;
+    }
+    if (row.expires_at) entry.until = Math.min(entry.until, row.expires_at.getTime());
+    return {
+      userId: row.user_id,
+      role: row.role,
+      teamId: row.team_id,
+      channelId: null,
+      sessionId: null,
+      via: "token",
+    };
   }
 }

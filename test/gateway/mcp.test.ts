@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -5,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Role } from "../../src/catalog/index.ts";
 import { allTools } from "../../src/packs/index.ts";
 import { useTestDatabase } from "../helpers/db.ts";
-import { useGateway } from "../helpers/gateway.ts";
+import { type TestGateway, useGateway } from "../helpers/gateway.ts";
 
 const db = useTestDatabase();
 const gateway = useGateway(db);
@@ -151,5 +154,121 @@ describe("MCP over Streamable HTTP", () => {
       headers: { Authorization: `Bearer ${await gateway.token("viewer")}` },
     });
     expect(viewer.status).toBe(403);
+  });
+});
+
+/** A raw Streamable HTTP POST, for what the SDK client never sends. */
+async function post(
+  token: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  target: TestGateway = gateway,
+) {
+  const response = await fetch(`${target.url}/mcp`, {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...headers,
+    },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+}
+
+const call = (id: number | string, name: string, args: Record<string, unknown>) => ({
+  jsonrpc: "2.0",
+  id,
+  method: "tools/call",
+  params: { name, arguments: args },
+});
+
+describe("MCP over Streamable HTTP: the wire", () => {
+  it("answers each caller under its own JSON-RPC id, also when concurrent callers reuse ids", async () => {
+    const [ops, marketing] = await Promise.all([gateway.token("ops"), gateway.token("marketing")]);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        post(i % 2 ? marketing : ops, call(7, "get_vote_data", { eid: "AB4120" })),
+      ),
+    );
+    answers.forEach((answer, i) => {
+      expect(answer.status).toBe(200);
+      const body = answer.body as { id: number; result: CallToolResult };
+      expect(body.id).toBe(7);
+      // get_vote_data is not for marketing: odd (marketing) calls are refused, even (ops) ones run.
+      expect(body.result.isError ?? false).toBe(i % 2 === 1);
+    });
+  });
+
+  it("answers a batch in order with the client's ids, and a notification with 202", async () => {
+    const token = await gateway.token("viewer");
+    const batch = await post(token, [
+      call("a", "lookup_event", { eid: "AB4001" }),
+      { jsonrpc: "2.0", id: "b", method: "tools/list" },
+    ]);
+    expect(batch.status).toBe(200);
+    const [first, second] = batch.body as [
+      { id: string; result: CallToolResult },
+      { id: string; result: { tools: unknown[] } },
+    ];
+    expect(first.id).toBe("a");
+    expect((first.result.structuredContent as { event: { eid: string } }).event.eid).toBe("AB4001");
+    expect(second.id).toBe("b");
+    expect(second.result.tools.length).toBeGreaterThan(0);
+
+    const note = await post(token, { jsonrpc: "2.0", method: "notifications/initialized" });
+    expect(note).toEqual({ status: 202, body: null });
+  });
+
+  it("rejects what is not MCP with the status codes of the Streamable HTTP transport", async () => {
+    const token = await gateway.token("viewer");
+    const lookup = call(1, "lookup_event", { eid: "AB4001" });
+    expect((await post(token, lookup, { accept: "application/json" })).status).toBe(406);
+    expect((await post(token, lookup, { "content-type": "text/plain" })).status).toBe(415);
+    expect(await post(token, "{not json")).toMatchObject({ status: 400, body: { error: { code: -32700 } } });
+    expect(await post(token, { id: 1, method: "tools/list" })).toMatchObject({
+      status: 400,
+      body: { error: { code: -32600 } },
+    });
+    const version = await post(token, lookup, { "mcp-protocol-version": "1999-01-01" });
+    expect(version.status).toBe(400);
+    expect(JSON.stringify(version.body)).toContain("Unsupported protocol version");
+    const unknown = await post(token, { jsonrpc: "2.0", id: 3, method: "no/such/method" });
+    expect(unknown).toMatchObject({ status: 200, body: { id: 3, error: { code: -32601 } } });
+  });
+});
+
+/** A deployment whose policy file keeps revenue figures to finance (config/tools.yaml). */
+const policyDir = mkdtempSync(join(tmpdir(), "arthur-policy-"));
+writeFileSync(join(policyDir, "tools.yaml"), "tools:\n  get_auction_revenue:\n    roles: [finance]\n");
+const financeOnly = useGateway(db, { TOOLS_POLICY_FILE: join(policyDir, "tools.yaml") });
+
+describe("MCP with a deployment policy file", () => {
+  it("refuses a viewer a finance-only tool with FORBIDDEN, audits the denial, and lets finance call it", async () => {
+    const args = { eid: "AB4001", group_by: "artist" };
+    const viewer = await post(
+      await financeOnly.token("viewer"),
+      call(1, "get_auction_revenue", args),
+      {},
+      financeOnly,
+    );
+    const refused = (viewer.body as { result: CallToolResult }).result;
+    expect(refused.isError).toBe(true);
+    expect(refused.structuredContent).toMatchObject({ error: { code: "FORBIDDEN" } });
+    await financeOnly.service.audit.flush();
+    const denials = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from esbmcp_audit_log
+      where event_type = 'role_denied' and tool_name = 'get_auction_revenue' and user_role = 'viewer'`;
+    expect(denials[0]?.n).toBe(1);
+
+    const finance = await post(
+      await financeOnly.token("finance"),
+      call(2, "get_auction_revenue", args),
+      {},
+      financeOnly,
+    );
+    expect((finance.body as { result: CallToolResult }).result.isError ?? false).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/index.ts";
 import { createSql, ping } from "../../src/db/index.ts";
-import { createGatewayApp, listen, type RunningServer } from "../../src/gateway/index.ts";
+import { createGatewayApp, listen, type RunningServer, startToolService } from "../../src/gateway/index.ts";
 import { createLogger } from "../../src/observability/index.ts";
+import { allTools } from "../../src/packs/index.ts";
 import { useTestDatabase } from "../helpers/db.ts";
 import { freePort } from "../helpers/process.ts";
 
@@ -40,6 +42,42 @@ describe("gateway probes over real HTTP", () => {
       expect(ready.status).toBe(503);
       expect(await ready.json()).toEqual({ status: "unavailable", checks: { database: false } });
     } finally {
+      await unreachable.end({ timeout: 0 });
+    }
+  });
+
+  it("answers MCP with 503 UNAVAILABLE, not a 500, while the database is unreachable", async () => {
+    const deadUrl = `postgres://nobody:x@127.0.0.1:${await freePort()}/none`;
+    const unreachable = createSql(deadUrl, { maxConnections: 1 });
+    const config = loadConfig({ LOG_LEVEL: "silent" }, { dotEnvPath: null });
+    const tools = startToolService({
+      sql: unreachable,
+      databaseUrl: deadUrl,
+      config,
+      logger,
+      tools: allTools,
+      version: "test",
+    });
+    try {
+      const server = await listen(
+        createGatewayApp({ checkDatabase: async () => false, logger, version: "test", tools }),
+        "127.0.0.1",
+        0,
+      );
+      servers.push(server);
+      const response = await fetch(`${server.url}/mcp`, {
+        method: "POST",
+        headers: {
+          Authorization: "Bearer arthur_pat_a-token-that-cannot-be-checked-now",
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ error: { code: "UNAVAILABLE" } });
+    } finally {
+      await tools.close();
       await unreachable.end({ timeout: 0 });
     }
   });

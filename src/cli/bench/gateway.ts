@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { Agent, request } from "node:http";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import type { Sql } from "../../db/index.ts";
@@ -11,6 +10,7 @@ import { allTools } from "../../packs/index.ts";
 import { freePort } from "../../shared/index.ts";
 import { seedWithProgress } from "../db-commands.ts";
 import { loadRuntime } from "../runtime.ts";
+import { BenchHttpClient } from "./http-client.ts";
 
 const BIN = fileURLToPath(new URL("../../../bin/arthur.js", import.meta.url));
 const BENCH_DATABASE = "arthur_bench_gateway";
@@ -91,6 +91,9 @@ async function prepareDatabase(admin: Sql, url: string, scale: number): Promise<
       await clearDemoData(sql);
       await seedWithProgress(sql, { scale, seed: 1, anchor: defaultAnchor() });
     }
+    // Audit rows from earlier runs would make each run slower than the last (bigger indexes, more
+    // autovacuum work); every run starts from empty audit tables.
+    await sql`truncate esbmcp_tool_executions, esbmcp_audit_log, esbmcp_tool_errors, arthur_request_nonces`;
     // Settle the freshly loaded tables so autovacuum does not compete with the measurements.
     await sql`vacuum analyze`;
   } finally {
@@ -124,32 +127,6 @@ async function startGatewayProcess(env: NodeJS.ProcessEnv, port: number) {
       await exited;
     },
   };
-}
-
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
-
-/**
- * POST over a kept-alive connection with node:http: a lighter client than fetch, so the latency
- * measured is mostly the gateway's and not the client library's.
- */
-function post(
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", headers, agent: keepAlive }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        text += chunk;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
 }
 
 function mcpCall(name: string, args: unknown, id = 1): string {
@@ -193,6 +170,7 @@ export async function benchGateway(
   const rt = loadRuntime();
   const db = await openDatabase(rt.config, rt.logger);
   let stopGateway: (() => Promise<void>) | undefined;
+  let client: BenchHttpClient | undefined;
   const sql = createSql(await prepareDatabase(db.sql, db.url, scale), { maxConnections: 4 });
   try {
     const benchUrl = withDatabaseName(db.url, BENCH_DATABASE);
@@ -214,6 +192,8 @@ export async function benchGateway(
       port,
     );
     stopGateway = gateway.stop;
+    const http = new BenchHttpClient(gateway.url);
+    client = http;
     const { token } = await createToken(sql, {
       userId: "bench",
       role: "ops",
@@ -240,7 +220,7 @@ export async function benchGateway(
     });
     // MCP first: the gateway is warm from the load burst above.
     const viaMcp = await time(calls, warmup, async () => {
-      const response = await post(`${gateway.url}/mcp`, mcpHeaders(token), mcpBody);
+      const response = await http.post("/mcp", mcpHeaders(token), mcpBody);
       const payload = JSON.parse(response.text) as { result?: { isError?: boolean } };
       if (response.status !== 200 || payload.result?.isError)
         throw new Error(`MCP call failed: ${response.text}`);
@@ -250,7 +230,7 @@ export async function benchGateway(
     const viaInternal = await time(calls, warmup, async () => {
       const question = { ...caller, requestId: `bench-${Math.floor(n++ / 3)}` };
       const { url, init } = await internal.prepare(question, "lookup_event", SAMPLE_ARGUMENTS.lookup_event);
-      const response = await post(url, init.headers, init.body);
+      const response = await http.post(new URL(url).pathname, init.headers, init.body);
       if (response.status !== 200) throw new Error(`internal call failed: ${response.text}`);
     });
 
@@ -269,7 +249,7 @@ export async function benchGateway(
       const stats = await time(Math.min(calls, 300), 20, async () => {
         const question = `tool-${tool.name}-${Math.floor(i++ / 2)}`;
         const { url, init } = await internal.prepare({ ...caller, requestId: question }, tool.name, args);
-        const r = await post(url, init.headers, init.body);
+        const r = await http.post(new URL(url).pathname, init.headers, init.body);
         if (r.status !== 200) throw new Error(`${tool.name} failed: ${r.text}`);
       });
       perTool.push({ tool: tool.name, ...stats });
@@ -292,6 +272,7 @@ export async function benchGateway(
       at: new Date().toISOString(),
     };
   } finally {
+    client?.close();
     await stopGateway?.();
     await sql.end();
     await db.close();
