@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineTool, eid, notFound, uuid } from "../../catalog/index.ts";
-import { capped, eventByEid, iso, money, ROLES_NO_MARKETING, truncationNote } from "./shared.ts";
+import { defineTool, eid, uuid } from "../../catalog/index.ts";
+import { artistById, capped, eventByEid, iso, money, ROLES_NO_MARKETING, truncationNote } from "./shared.ts";
 
 const input = z.strictObject({
   eid: eid(),
@@ -60,13 +60,7 @@ export const lookupArtworkBids = defineTool({
   policy: { roles: ROLES_NO_MARKETING, risk: "low", maxCallsPerRequest: 2, passthrough: true },
   async handler(args, { sql, rowCap }): Promise<ArtworkBidsResult> {
     const event = await eventByEid(sql, args.eid);
-    let artist: { id: string; name: string } | null = null;
-    if (args.artist_profile_id) {
-      const [found] = await sql<{ id: string; name: string }[]>`
-        select id, name from artist_profiles where id = ${args.artist_profile_id}`;
-      if (!found) throw notFound(`No artist profile ${args.artist_profile_id}`);
-      artist = found;
-    }
+    const artist = args.artist_profile_id ? await artistById(sql, args.artist_profile_id) : null;
     const rows = await sql<ArtworkRow[]>`
       select a.id as art_id, a.art_code, a.round, a.easel, a.status::text as status,
              ap.id as artist_profile_id, ap.name as artist,

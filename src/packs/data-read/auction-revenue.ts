@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { defineTool, eid } from "../../catalog/index.ts";
 import type { Sql } from "../../db/index.ts";
-import { capped, eventByEid, money, REVENUE_RULE, ROLES_NO_MARKETING, truncationNote } from "./shared.ts";
+import {
+  capped,
+  eventByEid,
+  isSoldSql,
+  money,
+  REVENUE_RULE,
+  ROLES_NO_MARKETING,
+  saleValueSql,
+  truncationNote,
+} from "./shared.ts";
 
 const input = z.strictObject({
   eid: eid(),
@@ -48,21 +57,20 @@ export interface AuctionRevenueResult {
 }
 
 /** The SalesFigures columns over the artworks `a` of the current group. */
-const figures = (sql: Sql) => sql`
-  count(*)::int as artworks,
-  count(*) filter (where a.status in ('sold', 'paid'))::int as sold,
-  count(*) filter (where a.status = 'paid')::int as paid,
-  count(*) filter (where a.status = 'sold')::int as awaiting_payment,
-  round(coalesce(sum(coalesce(a.final_price, a.current_bid, 0)) filter (where a.status in ('sold', 'paid')), 0), 2)::text
-    as revenue,
-  round(coalesce(sum(coalesce(a.final_price, a.current_bid, 0)) filter (where a.status = 'paid'), 0), 2)::text
-    as paid_revenue,
-  round(coalesce(sum(coalesce(a.final_price, a.current_bid, 0)) filter (where a.status = 'sold'), 0), 2)::text
-    as awaiting_payment_revenue,
-  round(max(coalesce(a.final_price, a.current_bid, 0)) filter (where a.status in ('sold', 'paid')), 2)::text
-    as highest_sale,
-  round(avg(coalesce(a.final_price, a.current_bid, 0)) filter (where a.status in ('sold', 'paid')), 2)::text
-    as average_sale`;
+const figures = (sql: Sql) => {
+  const value = saleValueSql(sql);
+  const sold = isSoldSql(sql);
+  return sql`
+    count(*)::int as artworks,
+    count(*) filter (where ${sold})::int as sold,
+    count(*) filter (where a.status = 'paid')::int as paid,
+    count(*) filter (where a.status = 'sold')::int as awaiting_payment,
+    round(coalesce(sum(${value}) filter (where ${sold}), 0), 2)::text as revenue,
+    round(coalesce(sum(${value}) filter (where a.status = 'paid'), 0), 2)::text as paid_revenue,
+    round(coalesce(sum(${value}) filter (where a.status = 'sold'), 0), 2)::text as awaiting_payment_revenue,
+    round(max(${value}) filter (where ${sold}), 2)::text as highest_sale,
+    round(avg(${value}) filter (where ${sold}), 2)::text as average_sale`;
+};
 
 export const getAuctionRevenue = defineTool({
   name: "get_auction_revenue",
@@ -81,7 +89,7 @@ export const getAuctionRevenue = defineTool({
     const event = await eventByEid(sql, args.eid);
     const [totals] = await sql<AuctionRevenueResult["totals"][]>`
       select ${figures(sql)},
-             count(*) filter (where a.status in ('sold', 'paid') and a.final_price is null)::int
+             count(*) filter (where ${isSoldSql(sql)} and a.final_price is null)::int
                as valued_from_current_bid
       from art a where a.event_id = ${event.id}`;
     if (!totals) throw new Error("revenue query returned no row");
@@ -92,7 +100,7 @@ export const getAuctionRevenue = defineTool({
         from art a left join artist_profiles ap on ap.id = a.artist_id
         where a.event_id = ${event.id}
         group by ap.id
-        order by sum(coalesce(a.final_price, a.current_bid, 0)) filter (where a.status in ('sold', 'paid'))
+        order by sum(${saleValueSql(sql)}) filter (where ${isSoldSql(sql)})
                  desc nulls last, ap.name
         limit ${rowCap + 1}`;
     } else if (args.group_by === "round") {

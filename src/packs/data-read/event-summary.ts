@@ -3,11 +3,13 @@ import { defineTool, eid } from "../../catalog/index.ts";
 import {
   eventByEid,
   iso,
+  isSoldSql,
   localTime,
   money,
   type Phase,
   REVENUE_RULE,
   ROLES_ALL,
+  saleValueSql,
   whenLocal,
 } from "./shared.ts";
 
@@ -82,8 +84,8 @@ export const getEventSummary = defineTool({
     const event = await eventByEid(sql, args.eid);
     const [s] = await sql<StatsRow[]>`
       with sale as (
-        select a.status::text as status, a.artist_id, coalesce(a.final_price, a.current_bid, 0) as value,
-               a.status in ('sold', 'paid') as is_sold
+        select a.status::text as status, a.artist_id, ${saleValueSql(sql)} as value,
+               ${isSoldSql(sql)} as is_sold
         from art a where a.event_id = ${event.id}
       )
       select

@@ -36,6 +36,18 @@ export async function eventByEid(sql: Sql, eid: string): Promise<EventRef> {
   return row;
 }
 
+export interface ArtistRef {
+  id: string;
+  name: string;
+}
+
+/** The artist profile with this id, or NOT_FOUND (so a typo is not reported as "nothing found"). */
+export async function artistById(sql: Sql, id: string): Promise<ArtistRef> {
+  const [row] = await sql<ArtistRef[]>`select id, name from artist_profiles where id = ${id}`;
+  if (!row) throw notFound(`No artist profile ${id}`);
+  return row;
+}
+
 /** SQL expression for `Phase` over an `events e` row. */
 export function phaseSql(sql: Sql) {
   return sql`case
@@ -99,6 +111,12 @@ export const REVENUE_RULE =
   "Sold = artwork status 'sold' (buyer not yet paid) or 'paid'; each sale is valued at " +
   "COALESCE(final_price, current_bid, 0). Artworks that are active, closed, cancelled or inactive are not sold, " +
   "whatever their current_bid.";
+
+/** The value of artwork `a` under REVENUE_RULE. */
+export const saleValueSql = (sql: Sql) => sql`coalesce(a.final_price, a.current_bid, 0)`;
+
+/** Artwork `a` is sold under REVENUE_RULE (its buyer has paid or not yet). */
+export const isSoldSql = (sql: Sql) => sql`a.status in ('sold', 'paid')`;
 
 /** Role sets from the policy table (original-system.md §1.2). */
 export const ROLES_ALL: readonly Role[] = ["ops", "event-producer", "finance", "marketing", "viewer"];

@@ -52,15 +52,24 @@ export interface VoteDataResult {
 }
 
 /** Votes of one event (optionally one round), with each vote's weight and its artwork. */
-function weightedVotes(sql: Sql, eventId: string, round: number | undefined) {
+/**
+ * Every vote of an event (optionally one round) with the weight it counts with and where that weight
+ * came from (VOTE_WEIGHT_RULE): the one definition of vote weighting, also used by get_vote_weights.
+ * Votes without art_uuid are matched to the artwork at their round and easel (one, never several).
+ */
+export function weightedVotes(sql: Sql, eventId: string, round: number | undefined) {
   return sql`
-    select v.round, coalesce(v.art_uuid, a2.id) as art_id, v.person_id,
+    select v.id, v.event_id, v.round, v.easel, v.person_id,
+           coalesce(v.art_uuid, (select a2.id from art a2
+             where a2.event_id = v.event_id and a2.round = v.round and a2.easel = v.easel limit 1)) as art_id,
+           -- The text code "<EID>-<round>-<easel>" the vote was cast for.
+           v.art_id as vote_art_code,
            coalesce(v.vote_factor, w.total_weight, 1.0) as weight,
            case when v.vote_factor is not null then 'recorded'
-                when w.total_weight is not null then 'cache' else 'default' end as source
+                when w.total_weight is not null then 'cache' else 'default' end as source,
+           w.total_weight as current_weight, coalesce(v."timestamp", v.created_at) as voted_at
     from votes v
-    left join art a2 on v.art_uuid is null and a2.event_id = v.event_id and a2.round = v.round and a2.easel = v.easel
-    left join person_vote_weights w on v.vote_factor is null and w.person_id = v.person_id
+    left join person_vote_weights w on w.person_id = v.person_id
     where v.event_id = ${eventId} ${round === undefined ? sql`` : sql`and v.round = ${round}`}`;
 }
 

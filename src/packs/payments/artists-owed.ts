@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool, eid, uuid } from "../../catalog/index.ts";
-import { capped, eventByEid, money, truncationNote } from "../data-read/shared.ts";
+import { artistById, capped, eventByEid, money, truncationNote } from "../data-read/shared.ts";
 import {
   describeOwed,
   OWED_RULE,
@@ -9,7 +9,7 @@ import {
   owedBalances,
   owedTotals,
 } from "./money.ts";
-import { artistById, ROLES_PAYMENTS_READ } from "./shared.ts";
+import { ROLES_PAYMENTS_READ } from "./shared.ts";
 
 const input = z.strictObject({
   eid: eid().optional(),

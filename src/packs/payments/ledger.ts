@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { defineTool, eid, uuid } from "../../catalog/index.ts";
 import type { Sql } from "../../db/index.ts";
-import { capped, eventByEid, iso, money, truncationNote } from "../data-read/shared.ts";
+import { artistById, capped, eventByEid, iso, money, truncationNote } from "../data-read/shared.ts";
 import { IN_FLIGHT_STATUSES, paymentEventIdSql, SETTLED_STATUSES } from "./money.ts";
-import { artistById, ROLES_PAYMENTS_READ } from "./shared.ts";
+import { ROLES_PAYMENTS_READ } from "./shared.ts";
 
 const input = z.strictObject({
   artist_profile_id: uuid("Artist profile id").optional(),

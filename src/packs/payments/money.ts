@@ -1,5 +1,5 @@
 import type { Sql } from "../../db/index.ts";
-import { money, REVENUE_RULE } from "../data-read/shared.ts";
+import { isSoldSql, money, REVENUE_RULE, saleValueSql } from "../data-read/shared.ts";
 
 /*
  * The one place that says what "sold", "revenue", "owed" and "paid" mean for artist payouts.
@@ -23,12 +23,6 @@ export const OWED_RULE =
   "Owed = earned share − paid − in flight, per artist and currency, never across currencies. A payment belongs to the " +
   "event of its artwork, else to metadata.event_id; for one event only that event's payments are subtracted. " +
   "A negative owed is an overpayment and is shown, not hidden.";
-
-/** Value of one sold artwork `a`: the revenue rule of the data-read pack. */
-export const saleValueSql = (sql: Sql) => sql`coalesce(a.final_price, a.current_bid, 0)`;
-
-/** Artwork `a` counts as sold (buyer paid or not yet paid). */
-export const isSoldSql = (sql: Sql) => sql`a.status in ('sold', 'paid')`;
 
 /**
  * The event a payment `p` belongs to: its artwork's event (joined as `pa`), else the uuid in

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineTool, eid, uuid } from "../../catalog/index.ts";
-import { capped, eventByEid, truncationNote } from "../data-read/shared.ts";
-import { artistById, ROLES_PAYMENTS_READ } from "./shared.ts";
+import { artistById, capped, eventByEid, truncationNote } from "../data-read/shared.ts";
+import { ROLES_PAYMENTS_READ } from "./shared.ts";
 
 const input = z.strictObject({
   artist_profile_id: uuid("Artist profile id").optional(),

@@ -1,7 +1,14 @@
 import { z } from "zod";
-import { defineTool, eid, notFound, ToolError, uuid } from "../../catalog/index.ts";
+import { defineTool, eid, ToolError, uuid } from "../../catalog/index.ts";
 import type { Sql } from "../../db/index.ts";
-import { capped, eventByEid, iso, ROLES_OPS_EP_VIEWER, truncationNote } from "../data-read/shared.ts";
+import {
+  artistById,
+  capped,
+  eventByEid,
+  iso,
+  ROLES_OPS_EP_VIEWER,
+  truncationNote,
+} from "../data-read/shared.ts";
 import { type InvitationStatus, invitationCounts } from "./shared.ts";
 
 const input = z.strictObject({
@@ -76,10 +83,7 @@ export const getArtistInvitations = defineTool({
       throw new ToolError("INVALID_ARGUMENT", "Give an eid, an artist_profile_id, or both.");
     }
     const event = args.eid === undefined ? undefined : await eventByEid(sql, args.eid);
-    if (args.artist_profile_id !== undefined) {
-      const [found] = await sql`select 1 from artist_profiles where id = ${args.artist_profile_id}`;
-      if (!found) throw notFound(`No artist profile ${args.artist_profile_id}`);
-    }
+    if (args.artist_profile_id !== undefined) await artistById(sql, args.artist_profile_id);
     const rows = matching(sql, event?.eid, args.artist_profile_id);
     const counted = await sql<{ status: string; n: number }[]>`
       with m as (${rows}) select status::text as status, count(*)::int as n from m group by 1`;

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { defineTool, eid, ToolError } from "../../catalog/index.ts";
-import type { Sql } from "../../db/index.ts";
 import { capped, eventByEid, iso, truncationNote } from "../data-read/shared.ts";
-import { VOTE_WEIGHT_RULE } from "../data-read/votes.ts";
+import { VOTE_WEIGHT_RULE, weightedVotes } from "../data-read/votes.ts";
 import { ROLES_OPS_VIEWER } from "./shared.ts";
 
 const input = z.strictObject({
@@ -59,21 +58,6 @@ export interface VoteWeightsResult {
   person_vote_weights_refreshed_at: string | null;
 }
 
-/** Every vote of the event (optionally one round) with the weight it counts with and where it came from. */
-function weighted(sql: Sql, eventId: string, round: number | undefined) {
-  return sql`
-    select v.id, v.round, v.easel, coalesce(a.art_code, v.art_id) as art_code, v.person_id, v.event_id,
-           coalesce(v.vote_factor, w.total_weight, 1.0) as weight,
-           case when v.vote_factor is not null then 'recorded'
-                when w.total_weight is not null then 'cache' else 'default' end as source,
-           w.total_weight as current_weight, coalesce(v."timestamp", v.created_at) as voted_at
-    from votes v
-    left join art a on a.id = coalesce(v.art_uuid,
-      (select a2.id from art a2 where a2.event_id = v.event_id and a2.round = v.round and a2.easel = v.easel limit 1))
-    left join person_vote_weights w on w.person_id = v.person_id
-    where v.event_id = ${eventId} ${round === undefined ? sql`` : sql`and v.round = ${round}`}`;
-}
-
 type Row = Omit<VoteWeightRow, "voted_at"> & { voted_at: Date | null };
 
 export const getVoteWeights = defineTool({
@@ -105,7 +89,7 @@ export const getVoteWeights = defineTool({
         );
       }
     }
-    const votes = weighted(sql, event.id, args.round);
+    const votes = weightedVotes(sql, event.id, args.round);
     const [totals] = await sql<VoteWeightsResult["totals"][]>`
       with wv as (${votes})
       select count(*)::int as votes, count(distinct person_id)::int as voters,
@@ -119,13 +103,14 @@ export const getVoteWeights = defineTool({
       from wv group by source`;
     const listed = await sql<Row[]>`
       with wv as (${votes})
-      select wv.id as vote_id, wv.round, wv.easel, wv.art_code, wv.person_id, p.nickname,
+      select wv.id as vote_id, wv.round, wv.easel, coalesce(a.art_code, wv.vote_art_code) as art_code,
+             wv.person_id, p.nickname,
              round(wv.weight, 2)::text as weight, wv.source,
              round(wv.current_weight, 2)::text as current_weight,
              exists (select 1 from people_qr_scans s
                      where s.person_id = wv.person_id and s.event_id = wv.event_id and s.is_valid) as qr_scanned,
              wv.voted_at
-      from wv left join people p on p.id = wv.person_id
+      from wv left join people p on p.id = wv.person_id left join art a on a.id = wv.art_id
       order by wv.weight desc, wv.round, wv.easel, wv.id
       limit ${rowCap + 1}`;
     const [refreshed] = await sql<{ at: Date | null }[]>`
