@@ -4,7 +4,6 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { type Caller, ToolError } from "../catalog/index.ts";
 import { isDatabaseUnavailable } from "../db/index.ts";
 import type { Logger } from "../observability/index.ts";
@@ -28,7 +27,9 @@ export interface HttpDeps {
   tools?: Pick<ToolService, "gateway" | "tokens" | "metrics" | "internal">;
 }
 
-const MAX_BODY_BYTES = 256 * 1024;
+/** Largest bodies accepted: MCP carries tool arguments from any client; the assistant's calls are small. */
+const MAX_MCP_BODY_BYTES = 1024 * 1024;
+const MAX_INTERNAL_BODY_BYTES = 256 * 1024;
 
 function errorJson(c: Context, error: ToolError) {
   return c.json(
@@ -42,41 +43,39 @@ function unauthenticated(c: Context, message: string) {
   return c.json({ error: { code: "UNAUTHENTICATED", message } }, 401);
 }
 
-const MAX_MCP_BODY_BYTES = 1024 * 1024;
+type BodyFailure = { status: 400 | 413; message: string };
 
 /**
- * The parsed JSON body, read straight from Node's request stream when there is one (much cheaper
- * than a web Request body), else from the Request (app.request in tests).
+ * The body as text, refused beyond `maxBytes` without reading the rest. Read straight from Node's
+ * request stream when there is one (much cheaper than a web Request body), else from the Request
+ * (app.request in tests).
  */
-async function readJsonBody(
-  c: Context,
-): Promise<{ value: unknown } | { status: 400 | 413; message: string }> {
+async function readBody(c: Context, maxBytes: number): Promise<{ text: string } | BodyFailure> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const tooLarge = { status: 413, message: `Bodies are limited to ${MAX_MCP_BODY_BYTES} bytes` } as const;
-  let text: string;
-  if (incoming) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of incoming) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_MCP_BODY_BYTES) return tooLarge;
-        chunks.push(chunk as Buffer);
-      }
-    } catch {
-      // The client went away mid-body; nobody will read the answer.
-      return { status: 400, message: "The request body was not received completely" };
-    }
-    text = Buffer.concat(chunks).toString("utf8");
-  } else {
-    text = await c.req.text();
-    if (Buffer.byteLength(text) > MAX_MCP_BODY_BYTES) return tooLarge;
+  const tooLarge = { status: 413, message: `Bodies are limited to ${maxBytes} bytes` } as const;
+  if (!incoming) {
+    const text = await c.req.text();
+    return Buffer.byteLength(text) > maxBytes ? tooLarge : { text };
   }
+  const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    return { value: JSON.parse(text) };
+    for await (const chunk of incoming) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) return tooLarge;
+      chunks.push(chunk as Buffer);
+    }
   } catch {
-    return { status: 400, message: "Parse error: the body is not valid JSON" };
+    // The client went away mid-body; nobody will read the answer.
+    return { status: 400, message: "The request body was not received completely" };
   }
+  return { text: Buffer.concat(chunks).toString("utf8") };
+}
+
+/** A body the internal endpoints could not read, in their error shape. */
+function internalBodyError(c: Context, failure: BodyFailure) {
+  const code = failure.status === 413 ? "PAYLOAD_TOO_LARGE" : "INVALID_ARGUMENT";
+  return c.json({ ok: false, error: { code, message: failure.message } }, failure.status);
 }
 
 /** The signed internal caller of this request (headers, body and nonce checked). */
@@ -138,11 +137,24 @@ export function createGatewayApp(deps: HttpDeps): Hono {
           405,
         );
       }
-      const body = await readJsonBody(c);
+      const body = await readBody(c, MAX_MCP_BODY_BYTES);
       if ("status" in body) {
         return c.json(
           { jsonrpc: "2.0", id: null, error: { code: -32700, message: body.message } },
           body.status,
+        );
+      }
+      let message: unknown;
+      try {
+        message = JSON.parse(body.text);
+      } catch {
+        return c.json(
+          {
+            jsonrpc: "2.0",
+            id: null,
+            error: { code: -32700, message: "Parse error: the body is not valid JSON" },
+          },
+          400,
         );
       }
       const answer = await mcp.handle(
@@ -151,7 +163,7 @@ export function createGatewayApp(deps: HttpDeps): Hono {
           contentType: c.req.header("content-type"),
           protocolVersion: c.req.header("mcp-protocol-version"),
         },
-        body.value,
+        message,
         {
           caller,
           requestId: c.req.header("x-request-id") ?? randomUUID(),
@@ -164,75 +176,59 @@ export function createGatewayApp(deps: HttpDeps): Hono {
     const internal = tools.internal;
     if (internal) {
       const counts = new RequestCallCounts();
-      app.post(
-        "/internal/v1/tools/:name",
-        bodyLimit({
-          maxSize: MAX_BODY_BYTES,
-          onError: (c) =>
-            c.json(
-              {
-                ok: false,
-                error: {
-                  code: "PAYLOAD_TOO_LARGE",
-                  message: `Bodies are limited to ${MAX_BODY_BYTES} bytes`,
-                },
-              },
-              413,
-            ),
-        }),
-        async (c) => {
-          const body = await c.req.text();
-          const ipAddress = clientAddress(c);
-          let caller: InternalCaller;
-          try {
-            caller = await verifySigned(c, internal, body);
-          } catch (error) {
-            if (!(error instanceof ToolError)) throw error;
-            tools.gateway.recordDenial(error, c.req.param("name"), ipAddress);
-            return errorJson(c, error);
-          }
-          let payload: { arguments?: unknown; approval_id?: unknown };
-          try {
-            payload = JSON.parse(body) as { arguments?: unknown; approval_id?: unknown };
-            if (!payload || typeof payload !== "object" || Array.isArray(payload))
-              throw new Error("not an object");
-          } catch {
-            return errorJson(
-              c,
-              new ToolError("INVALID_ARGUMENT", 'The body must be JSON: {"arguments": {...}}'),
-            );
-          }
-          try {
-            const outcome = await tools.gateway.call({
-              caller,
-              toolName: c.req.param("name"),
-              arguments: payload.arguments ?? {},
-              requestId: caller.requestId,
-              ipAddress,
-              callCounts: counts.for(caller.requestId),
-              ...(typeof payload.approval_id === "string" ? { approvalId: payload.approval_id } : {}),
-            });
-            return c.json({
-              ok: true,
-              tool: outcome.tool,
-              result: outcome.result,
-              text: outcome.text,
-              truncated: outcome.truncated,
-            });
-          } catch (error) {
-            if (error instanceof ToolError) return errorJson(c, error);
-            throw error;
-          }
-        },
-      );
-    }
+      app.post("/internal/v1/tools/:name", async (c) => {
+        const read = await readBody(c, MAX_INTERNAL_BODY_BYTES);
+        if ("status" in read) return internalBodyError(c, read);
+        const body = read.text;
+        const ipAddress = clientAddress(c);
+        let caller: InternalCaller;
+        try {
+          caller = await verifySigned(c, internal, body);
+        } catch (error) {
+          if (!(error instanceof ToolError)) throw error;
+          tools.gateway.recordDenial(error, c.req.param("name"), ipAddress);
+          return errorJson(c, error);
+        }
+        let payload: { arguments?: unknown; approval_id?: unknown };
+        try {
+          payload = JSON.parse(body) as { arguments?: unknown; approval_id?: unknown };
+          if (!payload || typeof payload !== "object" || Array.isArray(payload))
+            throw new Error("not an object");
+        } catch {
+          return errorJson(
+            c,
+            new ToolError("INVALID_ARGUMENT", 'The body must be JSON: {"arguments": {...}}'),
+          );
+        }
+        try {
+          const outcome = await tools.gateway.call({
+            caller,
+            toolName: c.req.param("name"),
+            arguments: payload.arguments ?? {},
+            requestId: caller.requestId,
+            ipAddress,
+            callCounts: counts.for(caller.requestId),
+            ...(typeof payload.approval_id === "string" ? { approvalId: payload.approval_id } : {}),
+          });
+          return c.json({
+            ok: true,
+            tool: outcome.tool,
+            result: outcome.result,
+            text: outcome.text,
+            truncated: outcome.truncated,
+          });
+        } catch (error) {
+          if (error instanceof ToolError) return errorJson(c, error);
+          throw error;
+        }
+      });
 
-    if (internal) {
       // The requester confirms a pending write (the Slack "Confirm" button posts here via the assistant).
       app.post("/internal/v1/approvals/:id/confirm", async (c) => {
-        const body = await c.req.text();
+        const read = await readBody(c, MAX_INTERNAL_BODY_BYTES);
+        if ("status" in read) return internalBodyError(c, read);
         try {
-          const caller = await verifySigned(c, internal, body);
+          const caller = await verifySigned(c, internal, read.text);
           const approval = await tools.gateway.confirm(c.req.param("id"), caller);
           return c.json({ ok: true, approval_id: approval.id, expires_at: approval.expiresAt.toISOString() });
         } catch (error) {

@@ -106,4 +106,18 @@ describe("internal signed endpoint (the assistant's path)", () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error?.message).toContain("lookup_event");
   });
+
+  it("refuses a body over 256 KiB with 413 on both internal endpoints, and runs nothing", async () => {
+    await gateway.service.audit.flush();
+    const [before] = await db.sql<{ n: number }[]>`select count(*)::int as n from esbmcp_tool_executions`;
+    const huge = "x".repeat(256 * 1024 + 1);
+    for (const path of ["/internal/v1/tools/lookup_event", "/internal/v1/approvals/some-id/confirm"]) {
+      const response = await fetch(`${gateway.url}${path}`, { method: "POST", body: huge });
+      expect(response.status).toBe(413);
+      expect(await response.json()).toMatchObject({ ok: false, error: { code: "PAYLOAD_TOO_LARGE" } });
+    }
+    await gateway.service.audit.flush();
+    const [after] = await db.sql<{ n: number }[]>`select count(*)::int as n from esbmcp_tool_executions`;
+    expect(after?.n).toBe(before?.n);
+  });
 });

@@ -228,6 +228,8 @@ describe("MCP over Streamable HTTP: the wire", () => {
     expect((await post(token, lookup, { accept: "application/json" })).status).toBe(406);
     expect((await post(token, lookup, { "content-type": "text/plain" })).status).toBe(415);
     expect(await post(token, "{not json")).toMatchObject({ status: 400, body: { error: { code: -32700 } } });
+    const huge = { ...lookup, params: { ...lookup.params, arguments: { eid: "x".repeat(1024 * 1024) } } };
+    expect((await post(token, huge)).status).toBe(413);
     expect(await post(token, { id: 1, method: "tools/list" })).toMatchObject({
       status: 400,
       body: { error: { code: -32600 } },
