@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Sql } from "../db/index.ts";
+import { ToolError } from "./errors.ts";
 
 export const ROLES = ["ops", "event-producer", "finance", "marketing", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -45,12 +46,39 @@ export interface Caller {
   via: "token" | "internal" | "stdio";
 }
 
+/** The Supabase Edge Functions that write tools call (see `artbattle-schema.md` §7). */
+export const EDGE_FUNCTIONS = [
+  "admin-send-invitation",
+  "process-artist-payment",
+  "send-payment-setup-reminder",
+  "fetch-eventbrite-data",
+] as const;
+export type EdgeFunctionName = (typeof EDGE_FUNCTIONS)[number];
+
+/**
+ * Edge Functions as a tool sees them: over HTTP to Supabase, or the local implementation in
+ * embedded/demo mode. Failures (timeout, non-2xx, unreachable) are thrown as ToolError UPSTREAM.
+ */
+export interface EdgeFunctions {
+  invoke<T = unknown>(
+    name: EdgeFunctionName,
+    payload: Record<string, unknown>,
+    options?: { idempotencyKey?: string | null; caller?: Caller },
+  ): Promise<T>;
+}
+
 export interface ToolContext {
-  /** A transaction: read-only with a statement timeout for read tools. */
+  /** A transaction: read-only with a statement timeout for read tools, read-write for writes. */
   sql: Sql;
   caller: Caller;
   /** Most rows any list in a result may carry; handlers LIMIT to it (plus one to detect truncation). */
   rowCap: number;
+  edge: EdgeFunctions;
+  /**
+   * For a write run under an approval: derived from that approval, so a retried call never pays or
+   * messages twice. Null for calls without an approval.
+   */
+  idempotencyKey: string | null;
 }
 
 export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Result = unknown> {
@@ -91,3 +119,17 @@ export function defineTool<Input extends z.ZodObject, Result>(
 /** A tool of any input and result type, as stored in a registry. */
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds tools of every input and result type
 export type AnyTool = ToolDefinition<z.ZodObject, any>;
+
+/**
+ * The idempotency key of a call that moves money or sends a message. Such a call only runs under an
+ * approval, whatever a deployment's policy file says, because the key is derived from it.
+ */
+export function requireIdempotencyKey(ctx: ToolContext, toolName: string): string {
+  if (!ctx.idempotencyKey) {
+    throw new ToolError(
+      "APPROVAL_REQUIRED",
+      `${toolName} moves money or sends messages, so it runs only with a confirmed approval`,
+    );
+  }
+  return ctx.idempotencyKey;
+}

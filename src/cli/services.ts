@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Database } from "../db/index.ts";
+import { createEdgeFunctions } from "../edge/index.ts";
 import { type InternalSecrets, startToolService, type ToolService } from "../gateway/index.ts";
 import { allTools } from "../packs/index.ts";
 import type { Runtime } from "./runtime.ts";
@@ -18,6 +19,7 @@ export function startTools(db: Database, rt: Runtime, internalSecrets?: Internal
     logger: rt.logger,
     tools: allTools,
     version: VERSION,
+    edge: createEdgeFunctions(rt.config.edge, db),
     ...(internalSecrets ? { internalSecrets } : {}),
   });
 }

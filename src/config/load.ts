@@ -29,6 +29,8 @@ export interface Config {
     timeoutMs: number;
     rowCap: number;
   };
+  /** Supabase Edge Functions; without a URL, embedded/demo mode uses the local implementation. */
+  edge: { supabaseUrl: string | undefined; serviceRoleKey: string | undefined; timeoutMs: number };
   log: { level: Env["LOG_LEVEL"] };
   demo: { scale: number; seed: number };
 }
@@ -52,7 +54,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, string | und
     return `${name} must be one of ${issue.values.join(", ")}${shown}`;
   }
   // Never echo database URLs (they may carry a password) or secrets.
-  const safeShown = name === "DATABASE_URL" || name.endsWith("_SECRET") ? "" : shown;
+  const safeShown = name === "DATABASE_URL" || name.endsWith("_SECRET") || name.endsWith("_KEY") ? "" : shown;
   return `${name} ${issue.message}${safeShown}`;
 }
 
@@ -92,6 +94,12 @@ export function loadConfig(
   ) {
     problems.push("ARTHUR_SIGNING_SECRET must differ from ARTHUR_CALLER_SECRET (one secret per purpose)");
   }
+  if (
+    parsed.success &&
+    Boolean(parsed.data.SUPABASE_URL) !== Boolean(parsed.data.SUPABASE_SERVICE_ROLE_KEY)
+  ) {
+    problems.push("SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY must be set together (or neither)");
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -104,6 +112,11 @@ export function loadConfig(
       policyFile: e.TOOLS_POLICY_FILE,
       timeoutMs: e.TOOL_TIMEOUT_MS,
       rowCap: e.TOOL_ROW_CAP,
+    },
+    edge: {
+      supabaseUrl: e.SUPABASE_URL?.replace(/\/+$/, ""),
+      serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY,
+      timeoutMs: e.EDGE_FUNCTION_TIMEOUT_MS,
     },
     log: { level: e.LOG_LEVEL },
     demo: { scale: e.DEMO_SCALE, seed: e.DEMO_SEED },

@@ -72,6 +72,21 @@ export const envSchema = z.object({
   ARTHUR_SIGNING_SECRET: secret.optional(),
   TOOLS_POLICY_FILE: z.string().trim().min(1, "must not be empty").optional(),
   TOOL_TIMEOUT_MS: positiveInt(5000, 60_000),
+  /** Supabase project URL; Edge Functions are called at {SUPABASE_URL}/functions/v1/<name>. */
+  SUPABASE_URL: z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === "https:" || url.protocol === "http:";
+      } catch {
+        return false;
+      }
+    }, "must be an http(s) URL such as https://xyz.supabase.co")
+    .optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().trim().min(20, "must be the project's service-role key").optional(),
+  EDGE_FUNCTION_TIMEOUT_MS: positiveInt(15_000, 120_000),
   TOOL_ROW_CAP: positiveInt(200, 5000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO_SCALE: z

@@ -38,11 +38,19 @@ function describe(tool: AnyTool, registry: ToolRegistry): Tool {
   };
 }
 
+/** Where an MCP client puts the approval id when it repeats a call to confirm it (`params._meta`). */
+export const APPROVAL_META_KEY = "arthur/approval_id";
+
 /** A tool failure as MCP expects it: a result with isError, carrying our code for programs. */
 export function toolErrorResult(error: ToolError): CallToolResult {
+  const approvalId = (error.details as { approval_id?: unknown } | undefined)?.approval_id;
+  const howToConfirm =
+    error.code === "APPROVAL_REQUIRED" && typeof approvalId === "string"
+      ? ` To confirm, repeat the same call with params._meta {"${APPROVAL_META_KEY}": "${approvalId}"}.`
+      : "";
   return {
     isError: true,
-    content: [{ type: "text", text: `${error.code}: ${error.message}` }],
+    content: [{ type: "text", text: `${error.code}: ${error.message}${howToConfirm}` }],
     structuredContent: {
       error: { code: error.code, message: error.message, details: error.details ?? null },
     },
@@ -70,13 +78,18 @@ export function createMcpServer(options: {
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const context = contextOf(extra);
+    const approvalId = request.params._meta?.[APPROVAL_META_KEY];
     try {
+      // Re-sending the same call with the approval id is the MCP requester's confirmation: the
+      // approval is bound to this authenticated user, this tool and these exact arguments.
+      if (typeof approvalId === "string") await gateway.confirm(approvalId, context.caller);
       const outcome = await gateway.call({
         caller: context.caller,
         toolName: request.params.name,
         arguments: request.params.arguments ?? {},
         requestId: context.requestId ?? randomUUID(),
         ipAddress: context.ipAddress,
+        ...(typeof approvalId === "string" ? { approvalId } : {}),
       });
       const structured =
         outcome.result && typeof outcome.result === "object" && !Array.isArray(outcome.result)

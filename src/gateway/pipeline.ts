@@ -5,6 +5,7 @@ import {
   authorize,
   type Caller,
   checkApproval,
+  type EdgeFunctions,
   redactFields,
   ToolError,
   type ToolRegistry,
@@ -55,6 +56,8 @@ export interface GatewayDeps {
   metrics: GatewayMetrics;
   logger: Logger;
   tools: Config["tools"];
+  /** Supabase Edge Functions for write tools (remote, or the local demo implementation). */
+  edge: EdgeFunctions;
 }
 
 export interface CallRequest {
@@ -92,6 +95,11 @@ function canonicalJson(value: unknown): string {
 
 export function argumentsHash(args: unknown): string {
   return createHash("sha256").update(canonicalJson(args)).digest("hex");
+}
+
+/** One key per approval: an approval is single-use, so the effect it allowed happens at most once. */
+export function idempotencyKeyFor(approvalId: string): string {
+  return `arthur-approval-${approvalId}`;
 }
 
 function preview(args: Record<string, unknown>): Record<string, unknown> {
@@ -373,15 +381,19 @@ export class ToolGateway {
       // each statement in a read-only transaction without BEGIN/COMMIT round trips; a handler that
       // needs one snapshot across statements opens `ctx.sql.begin(...)` itself. Writes get one
       // explicit read-write transaction around the whole handler.
+      const { edge } = this.#deps;
+      const idempotencyKey = approvalId ? idempotencyKeyFor(approvalId) : null;
       const raw = tool.policy.writes
         ? await this.#deps.toolSql.begin("read write", async (tx) => {
             // Used in the write's own transaction: a failed write leaves the approval usable.
             if (approvalId) await this.#consume(tx as unknown as Sql, approvalId);
-            return tool.handler(args, { sql: tx as unknown as Sql, caller, rowCap: tools.rowCap });
+            const sql = tx as unknown as Sql;
+            return tool.handler(args, { sql, caller, rowCap: tools.rowCap, edge, idempotencyKey });
           })
         : await (async () => {
             if (approvalId) await this.#consume(this.#deps.sql, approvalId);
-            return tool.handler(args, { sql: this.#deps.toolSql, caller, rowCap: tools.rowCap });
+            const sql = this.#deps.toolSql;
+            return tool.handler(args, { sql, caller, rowCap: tools.rowCap, edge, idempotencyKey });
           })();
       const shaped = capRows(raw, tools.rowCap);
       const result =
@@ -452,29 +464,50 @@ export class ToolGateway {
 
   /** Turn whatever a handler threw into a ToolError the caller may see; log the details for us. */
   #classify(thrown: unknown, tool: AnyTool, request: CallRequest, trace: CallTrace): ToolError {
-    if (thrown instanceof ToolError) return thrown;
+    const { executionId } = trace;
+    const record = (
+      fields: Pick<ErrorRecord, "errorType" | "message" | "code" | "detail"> & Partial<ErrorRecord>,
+    ) =>
+      this.#deps.audit.error({
+        executionId,
+        requestId: request.requestId,
+        caller: request.caller,
+        toolName: tool.name,
+        domain: tool.domain,
+        argumentsHash: trace.hash ?? argumentsHash(trace.args),
+        argumentsPreview: preview(trace.args),
+        hint: null,
+        position: null,
+        queryPreview: null,
+        at: new Date(),
+        ...fields,
+      });
+    if (thrown instanceof ToolError) {
+      // A refusal by an outside system (an Edge Function) is ours to investigate, not the user's.
+      if (thrown.code === "UPSTREAM") {
+        const details = thrown.details as { status?: unknown } | undefined;
+        record({
+          errorType: "upstream",
+          message: thrown.message,
+          code: details?.status == null ? null : String(details.status),
+          detail: thrown.details === undefined ? null : JSON.stringify(thrown.details).slice(0, 1000),
+        });
+      }
+      return thrown;
+    }
     const pg = thrown as PostgresLikeError;
     const isSql = pg?.name === "PostgresError" && typeof pg.code === "string";
     const timeout = pg?.code === "57014";
-    const { executionId } = trace;
-    const errorRecord: ErrorRecord = {
-      executionId,
-      requestId: request.requestId,
-      caller: request.caller,
-      toolName: tool.name,
-      domain: tool.domain,
-      argumentsHash: trace.hash ?? argumentsHash(trace.args),
-      argumentsPreview: preview(trace.args),
+    const message = pg?.message ?? String(thrown);
+    record({
       errorType: timeout ? "timeout" : isSql ? "sql_error" : "unknown",
-      message: pg?.message ?? String(thrown),
+      message,
       code: pg?.code ?? null,
       detail: pg?.detail ?? null,
       hint: pg?.hint ?? null,
       position: pg?.position ?? null,
       queryPreview: typeof pg?.query === "string" ? pg.query.slice(0, 500) : null,
-      at: new Date(),
-    };
-    this.#deps.audit.error(errorRecord);
+    });
     if (isDatabaseUnavailable(thrown)) {
       return new ToolError("UNAVAILABLE", "The database cannot be reached right now; try again shortly");
     }
@@ -485,7 +518,7 @@ export class ToolGateway {
       );
     }
     this.#deps.logger.error(
-      { tool: tool.name, executionId, err: errorRecord.message, code: errorRecord.code },
+      { tool: tool.name, executionId, err: message, code: pg?.code ?? null },
       "tool failed",
     );
     return new ToolError(

@@ -1,6 +1,13 @@
-import { type AnyTool, applyOverrides, loadToolOverrides, ToolRegistry } from "../catalog/index.ts";
+import {
+  type AnyTool,
+  applyOverrides,
+  type EdgeFunctions,
+  loadToolOverrides,
+  ToolRegistry,
+} from "../catalog/index.ts";
 import type { Config } from "../config/index.ts";
 import { createSql, type Sql } from "../db/index.ts";
+import { unconfiguredEdgeFunctions } from "../edge/index.ts";
 import { createGatewayMetrics, type GatewayMetrics, type Logger } from "../observability/index.ts";
 import { AuditWriter } from "./audit.ts";
 import { type InternalSecrets, NonceStore } from "./internal.ts";
@@ -45,6 +52,8 @@ export function startToolService(options: {
   version: string;
   /** Enables the internal endpoint; `arthur dev` passes generated ones when none are configured. */
   internalSecrets?: InternalSecrets;
+  /** Edge Functions for write tools; without them such calls fail with UPSTREAM. */
+  edge?: EdgeFunctions;
 }): ToolService {
   const { config, logger } = options;
   const registry = buildRegistry(options.tools, config);
@@ -64,6 +73,7 @@ export function startToolService(options: {
     metrics,
     logger,
     tools: config.tools,
+    edge: options.edge ?? unconfiguredEdgeFunctions,
   });
   return {
     gateway,

@@ -19,9 +19,38 @@ describe("arthur tools list", () => {
     const result = await runArthur(["tools", "list", "--json"], cleanEnv({ TOOLS_POLICY_FILE: policy }));
     expect(result.code).toBe(0);
     const listed = JSON.parse(result.stdout) as {
-      tools: { name: string; enabled: boolean; roles: string[] }[];
+      tools: {
+        name: string;
+        enabled: boolean;
+        roles: string[];
+        writes: boolean;
+        requires_approval: boolean;
+      }[];
     };
     expect(listed.tools.map((t) => t.name)).toEqual(allTools.map((t) => t.name));
+    // The 15 data-read tools plus the 40 of profile-integrity, payments, growth-marketing, platform and memory.
+    expect(listed.tools).toHaveLength(55);
+    for (const tool of listed.tools) {
+      expect(Object.keys(tool)).toEqual(
+        expect.arrayContaining(["domain", "roles", "risk", "writes", "requires_approval"]),
+      );
+    }
+    expect(listed.tools.filter((t) => t.writes).map((t) => t.name)).toEqual([
+      "update_artist_name",
+      "update_artist_bio",
+      "update_artist_country",
+      "send_artist_invitation",
+      "refresh_vote_weights",
+      "process_artist_payment",
+      "send_payment_reminder",
+      "create_bug_report",
+      "update_memory",
+      "rollback_memory",
+    ]);
+    expect(listed.tools.find((t) => t.name === "process_artist_payment")).toMatchObject({
+      roles: ["finance"],
+      requires_approval: true,
+    });
     expect(listed.tools.find((t) => t.name === "get_event_config")?.enabled).toBe(false);
     expect(listed.tools.find((t) => t.name === "lookup_event")?.roles).toEqual(["ops"]);
 

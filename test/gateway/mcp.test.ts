@@ -1,27 +1,20 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Role } from "../../src/catalog/index.ts";
 import { allTools } from "../../src/packs/index.ts";
 import { useTestDatabase } from "../helpers/db.ts";
-import { type TestGateway, useGateway } from "../helpers/gateway.ts";
+import { connectMcp, type TestGateway, useGateway } from "../helpers/gateway.ts";
 
 const db = useTestDatabase();
 const gateway = useGateway(db);
 const clients: Client[] = [];
 
 async function connect(role: Role): Promise<Client> {
-  const token = await gateway.token(role);
-  const client = new Client({ name: "arthur-test", version: "1.0.0" });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`), {
-      requestInit: { headers: { Authorization: `Bearer ${token}` } },
-    }),
-  );
+  const client = await connectMcp(gateway.url, await gateway.token(role));
   clients.push(client);
   return client;
 }

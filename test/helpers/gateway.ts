@@ -1,5 +1,7 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll } from "vitest";
-import type { Role } from "../../src/catalog/index.ts";
+import type { AnyTool, EdgeFunctions, Role } from "../../src/catalog/index.ts";
 import { type Config, loadConfig } from "../../src/config/index.ts";
 import {
   createGatewayApp,
@@ -24,6 +26,36 @@ export interface TestGateway {
   readonly service: ToolService;
   /** A fresh personal token for a role (created on first use per role). */
   token(role: Role): Promise<string>;
+}
+
+/**
+ * The real tool service (pipeline, audit, pools) over a test database, without HTTP: for tests that
+ * call `service.gateway` directly. The caller closes it.
+ */
+export function startTestToolService(
+  db: TestDatabase,
+  options: { env?: Record<string, string>; tools?: readonly AnyTool[]; edge?: EdgeFunctions } = {},
+): ToolService {
+  return startToolService({
+    sql: db.sql,
+    databaseUrl: db.url,
+    config: loadConfig({ LOG_LEVEL: "silent", ...options.env }, { dotEnvPath: null }),
+    logger: createLogger("silent"),
+    tools: options.tools ?? allTools,
+    version: "test",
+    ...(options.edge ? { edge: options.edge } : {}),
+  });
+}
+
+/** An MCP SDK client connected to the gateway's `/mcp` with a bearer token. */
+export async function connectMcp(gatewayUrl: string, token: string): Promise<Client> {
+  const client = new Client({ name: "arthur-test", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${gatewayUrl}/mcp`), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+    }),
+  );
+  return client;
 }
 
 /** Start the real gateway (tool service + HTTP on a free loopback port) over a test database. */

@@ -1,5 +1,6 @@
-import type { AnyTool, Caller } from "../../src/catalog/index.ts";
+import type { AnyTool, Caller, EdgeFunctions } from "../../src/catalog/index.ts";
 import type { Sql } from "../../src/db/index.ts";
+import { unconfiguredEdgeFunctions } from "../../src/edge/index.ts";
 
 export const OPS_CALLER: Caller = {
   userId: "U-test-ops",
@@ -23,6 +24,34 @@ export async function runReadTool<T = unknown>(
 ): Promise<T> {
   const parsed = tool.input.parse(args);
   return (await sql.begin("read only", (tx) =>
-    tool.handler(parsed, { sql: tx as unknown as Sql, caller, rowCap }),
+    tool.handler(parsed, {
+      sql: tx as unknown as Sql,
+      caller,
+      rowCap,
+      edge: unconfiguredEdgeFunctions,
+      idempotencyKey: null,
+    }),
+  )) as T;
+}
+
+/**
+ * Run a write tool's handler the way the gateway runs writes once policy and approval have passed:
+ * inside one read-write transaction (rolled back if the handler throws).
+ */
+export async function runWriteTool<T = unknown>(
+  sql: Sql,
+  tool: AnyTool,
+  args: unknown,
+  options: { caller?: Caller; edge?: EdgeFunctions; idempotencyKey?: string | null; rowCap?: number } = {},
+): Promise<T> {
+  const parsed = tool.input.parse(args);
+  return (await sql.begin("read write", (tx) =>
+    tool.handler(parsed, {
+      sql: tx as unknown as Sql,
+      caller: options.caller ?? OPS_CALLER,
+      rowCap: options.rowCap ?? 200,
+      edge: options.edge ?? unconfiguredEdgeFunctions,
+      idempotencyKey: options.idempotencyKey ?? null,
+    }),
   )) as T;
 }

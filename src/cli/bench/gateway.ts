@@ -5,6 +5,7 @@ import autocannon from "autocannon";
 import type { Sql } from "../../db/index.ts";
 import { createSql, migrateArthur, openDatabase, withDatabaseName } from "../../db/index.ts";
 import { applyDemoSchema, clearDemoData, defaultAnchor, latestSeed } from "../../demo/index.ts";
+import { unconfiguredEdgeFunctions } from "../../edge/index.ts";
 import { createToken, InternalGatewayClient } from "../../gateway/index.ts";
 import { allTools } from "../../packs/index.ts";
 import { freePort } from "../../shared/index.ts";
@@ -39,6 +40,36 @@ export const SAMPLE_ARGUMENTS: Record<string, Record<string, unknown>> = {
   get_eventbrite_data: { eid: "AB4124" },
   get_eventbrite_mapping: { eid: "AB4124" },
   get_eventbrite_fees: { eid: "AB4125" },
+  find_duplicate_profiles: { query: "Lena Okafor", search_by: "name" },
+  get_artist_invitations: { eid: "AB4130" },
+  get_event_readiness: { eid: "AB4023" },
+  get_vote_weights: { eid: "AB4120" },
+  get_qr_scan_status: { eid: "AB4120" },
+  get_artist_stripe_status: { eid: "AB4001" },
+  get_exchange_rates: { base_currency: "CAD", target_currency: "USD" },
+  get_manual_payment_requests: { eid: "AB4001" },
+  get_artist_payment_ledger: { eid: "AB4001" },
+  get_artists_owed: { eid: "AB4001" },
+  get_payment_status_health: { eid: "AB4001" },
+  get_payment_invitations: { eid: "AB4001" },
+  get_meta_ads_data: { eid: "AB4125" },
+  get_sms_campaigns: { eid: "AB4120" },
+  get_sms_audience_count: { eid: "AB4120", audience_filter: "event_attendees" },
+  get_sms_conversation: { phone: "+1 604 555 0000" },
+  get_notification_status: { eid: "AB4023" },
+  get_active_offers: { eid: "AB4124" },
+  get_sponsorship_summary: { eid: "AB4120" },
+  get_slack_queue_health: {},
+  get_email_queue_stats: { hours_back: 168 },
+  get_email_log: { recipient: "example.com", limit: 20 },
+  check_rls_policies: { table_name: "people" },
+  live_event_diagnostic: { eid: "AB4120" },
+  get_bot_errors: { hours_back: 720 },
+  get_bot_sessions: { hours_back: 720, limit: 20 },
+  get_bot_tool_stats: { hours_back: 720 },
+  get_bug_reports: { status: "open" },
+  get_memory: { scope_type: "channel", scope_id: "C0123ABCD" },
+  get_memory_versions: { scope_type: "tool", scope_id: "lookup_person", limit: 10 },
 };
 
 export interface Percentiles {
@@ -216,6 +247,8 @@ export async function benchGateway(
         sql,
         caller: { ...caller, via: "internal" },
         rowCap: rt.config.tools.rowCap,
+        edge: unconfiguredEdgeFunctions,
+        idempotencyKey: null,
       });
     });
     // MCP first: the gateway is warm from the load burst above.

@@ -4,17 +4,26 @@ import { getExchangeRates } from "./exchange-rates.ts";
 import { getPaymentInvitations } from "./invitations.ts";
 import { getArtistPaymentLedger } from "./ledger.ts";
 import { getManualPaymentRequests } from "./manual-requests.ts";
+import { processArtistPayment } from "./pay-artist.ts";
+import { sendPaymentReminder } from "./payment-reminder.ts";
+import { getPaymentStatusHealth } from "./status-health.ts";
 import { getArtistStripeStatus } from "./stripe-status.ts";
 
-/** The payments read tools, in the order of the policy table (original-system.md §1.2). */
-export const paymentsReadTools: AnyTool[] = [
+/** Every payments tool, in the order of the policy table (original-system.md §1.2, #26–#34). */
+export const paymentsTools: AnyTool[] = [
   getArtistStripeStatus,
+  processArtistPayment,
   getExchangeRates,
   getManualPaymentRequests,
   getArtistPaymentLedger,
   getArtistsOwed,
+  getPaymentStatusHealth,
   getPaymentInvitations,
+  sendPaymentReminder,
 ];
+
+/** The payments read tools. */
+export const paymentsReadTools: AnyTool[] = paymentsTools.filter((tool) => !tool.policy.writes);
 
 export {
   getArtistPaymentLedger,
@@ -23,4 +32,7 @@ export {
   getExchangeRates,
   getManualPaymentRequests,
   getPaymentInvitations,
+  getPaymentStatusHealth,
+  processArtistPayment,
+  sendPaymentReminder,
 };

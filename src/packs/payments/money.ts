@@ -161,3 +161,18 @@ export function describeOwed(owed: string, currency: string | null): string {
 export function isZero(amount: string): boolean {
   return /^-?0*(\.0*)?$/.test(amount);
 }
+
+/** A decimal amount with at most two decimals ("12.5", "-3.00") as a whole number of cents. */
+export function amountInCents(amount: string): bigint {
+  const match = /^(-)?(\d+)(?:\.(\d{1,2}))?$/.exec(amount.trim());
+  if (!match) throw new Error(`not an amount in cents: ${amount}`);
+  const value = BigInt(match[2] ?? "0") * 100n + BigInt((match[3] ?? "").padEnd(2, "0"));
+  return match[1] ? -value : value;
+}
+
+/** Cents back to a decimal string with two places. */
+export function centsToAmount(cents: bigint): string {
+  const sign = cents < 0n ? "-" : "";
+  const abs = cents < 0n ? -cents : cents;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+}

@@ -1,17 +1,36 @@
 import type { AnyTool } from "../../catalog/index.ts";
+import { updateArtistBio, updateArtistCountry, updateArtistName } from "./artist-edits.ts";
 import { getArtistInvitations } from "./artist-invitations.ts";
 import { findDuplicateProfiles } from "./duplicate-profiles.ts";
 import { getEventReadiness } from "./event-readiness.ts";
 import { getQrScanStatus } from "./qr-scans.ts";
+import { refreshVoteWeights } from "./refresh-vote-weights.ts";
+import { sendArtistInvitation } from "./send-invitation.ts";
 import { getVoteWeights } from "./vote-weights.ts";
 
-/** The read-only profile-integrity tools (original-system.md §1.2 #16, #20, #22, #23, #25). */
-export const profileIntegrityReadTools: AnyTool[] = [
+/** Every profile-integrity tool, in the order of the policy table (#16–#25). */
+export const profileIntegrityTools: AnyTool[] = [
+  findDuplicateProfiles,
+  updateArtistName,
+  updateArtistBio,
+  updateArtistCountry,
+  getArtistInvitations,
+  sendArtistInvitation,
+  getEventReadiness,
+  getVoteWeights,
+  refreshVoteWeights,
+  getQrScanStatus,
+];
+
+export {
   findDuplicateProfiles,
   getArtistInvitations,
   getEventReadiness,
   getQrScanStatus,
   getVoteWeights,
-];
-
-export { findDuplicateProfiles, getArtistInvitations, getEventReadiness, getQrScanStatus, getVoteWeights };
+  refreshVoteWeights,
+  sendArtistInvitation,
+  updateArtistBio,
+  updateArtistCountry,
+  updateArtistName,
+};
