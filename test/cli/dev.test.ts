@@ -1,22 +1,26 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSql } from "../../src/db/index.ts";
+import { createToken } from "../../src/gateway/index.ts";
 import { ESBMCP_TABLES, ESBMCP_VIEWS } from "../db/esbmcp-objects.ts";
 import { TOOL_COLUMNS } from "../demo/production-columns.ts";
+import { connectMcp } from "../helpers/gateway.ts";
 import { cleanEnv, freePort, processIsAlive, startArthur } from "../helpers/process.ts";
 
 const home = mkdtempSync(join(tmpdir(), "arthur-dev-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-async function devEnv() {
+async function devEnv(extra: Record<string, string> = {}) {
   return cleanEnv({
     ARTHUR_HOME: home,
     EMBEDDED_PG_PORT: String(await freePort()),
     GATEWAY_PORT: String(await freePort()),
     DEMO_SCALE: "0.01",
     LOG_LEVEL: "warn",
+    ...extra,
   });
 }
 
@@ -94,6 +98,60 @@ describe("arthur dev (what npm start runs)", () => {
 
   it("starts again on the existing data without re-seeding, and stops cleanly again", async () => {
     await startCheckStop(false);
+  });
+
+  it("with writes on, pays an artist over MCP through the local Edge Functions, once per approval", async () => {
+    const env = await devEnv({ ENABLE_MUTATING_TOOLS: "true" });
+    const dev = startArthur(["dev"], env);
+    await dev.waitFor(/^Arthur ready/, 60_000);
+    const password = readFileSync(join(home, "pg-password"), "utf8").trim();
+    const sql = createSql(
+      `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.EMBEDDED_PG_PORT}/arthur`,
+    );
+    try {
+      // An artist with a ready payout account still owed at least 0.50 for AB4001.
+      const [payee] = await sql<{ id: string }[]>`
+        with ev as (select id, artist_auction_portion as portion from events where eid = 'AB4001')
+        select a.artist_id as id from art a, ev
+        where a.event_id = ev.id and a.status = 'paid'
+          and exists (select 1 from artist_global_payments g where g.artist_profile_id = a.artist_id and g.status = 'ready')
+        group by a.artist_id, ev.id, ev.portion
+        having sum(coalesce(a.final_price, a.current_bid, 0) * ev.portion) - coalesce((
+          select sum(p.gross_amount) from artist_payments p left join art pa on pa.id = p.art_id
+          where p.artist_profile_id = a.artist_id and p.status in ('paid', 'verified', 'pending', 'processing')
+            and coalesce(pa.event_id::text, p.metadata->>'event_id') = ev.id::text), 0) >= 0.5
+        order by a.artist_id limit 1`;
+      expect(payee).toBeDefined();
+      const { token } = await createToken(sql, { userId: "U-dev-finance", role: "finance", label: "test" });
+      const client = await connectMcp(`http://127.0.0.1:${env.GATEWAY_PORT}`, token);
+      const call = {
+        name: "process_artist_payment",
+        arguments: { eid: "AB4001", artist_profile_id: payee?.id, amount: 0.5, currency: "CAD" },
+      };
+      const asked = (await client.callTool(call)) as CallToolResult;
+      const approvalId = (
+        asked.structuredContent as { error: { code: string; details: { approval_id: string } } }
+      ).error.details.approval_id;
+      const paid = (await client.callTool({
+        ...call,
+        _meta: { "arthur/approval_id": approvalId },
+      })) as CallToolResult;
+      expect(paid.structuredContent).toMatchObject({ status: "processing", amount: "0.50" });
+      const again = (await client.callTool({
+        ...call,
+        _meta: { "arthur/approval_id": approvalId },
+      })) as CallToolResult;
+      expect(again.isError).toBe(true);
+      await client.close();
+      const rows = await sql<{ status: string; gross: string }[]>`
+        select status, gross_amount::text as gross from artist_payments
+        where metadata->>'idempotency_key' = ${`arthur-approval-${approvalId}`}`;
+      expect(rows).toEqual([{ status: "processing", gross: "0.50" }]);
+    } finally {
+      await sql.end();
+      dev.child.kill("SIGINT");
+      expect(await dev.exited).toBe(0);
+    }
   });
 
   it("binds the gateway to loopback only", async () => {

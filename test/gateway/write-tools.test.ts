@@ -3,8 +3,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Caller, ToolError } from "../../src/catalog/index.ts";
+import { checksumTables, listTables } from "../../src/db/index.ts";
 import { HttpEdgeFunctions, LocalEdgeFunctions } from "../../src/edge/index.ts";
 import type { ToolService } from "../../src/gateway/index.ts";
+import { allTools } from "../../src/packs/index.ts";
 import { useTestDatabase } from "../helpers/db.ts";
 import { startTestToolService } from "../helpers/gateway.ts";
 
@@ -101,7 +103,52 @@ async function approvedPayment(on: ToolService, artistId: string, amount = 1.25)
   return approvalId;
 }
 
+/** Valid arguments for every write tool (the gate is checked after validation). */
+async function writeSamples(): Promise<Record<string, Record<string, unknown>>> {
+  const artist = await payee();
+  return {
+    update_artist_name: { artist_profile_id: artist, new_name: "Renamed" },
+    update_artist_bio: { artist_profile_id: artist, new_bio: "New bio" },
+    update_artist_country: { artist_profile_id: artist, new_country: "CA" },
+    send_artist_invitation: { eid: "AB4130", artist_profile_id: artist, message_from_producer: "Join us" },
+    refresh_vote_weights: { eid: "AB4120" },
+    process_artist_payment: { eid: "AB4001", artist_profile_id: artist, amount: 1, currency: "CAD" },
+    send_payment_reminder: { eid: "AB4001", artist_profile_id: artist },
+    create_bug_report: { title: "Chart missing", description: "No chart was posted" },
+    update_memory: { scope_type: "channel", scope_id: "C0FINANCE1", content_md: "## Notes\n- hello" },
+    rollback_memory: { scope_type: "channel", scope_id: "C0FINANCE1" },
+  };
+}
+
+/** Every Art Battle and Arthur state table, except the audit trail the refusals themselves write. */
+async function stateChecksums() {
+  const tables = (await listTables(db.sql)).filter(
+    (t) => !/^esbmcp_(tool_executions|audit_log|tool_errors)$/.test(t),
+  );
+  return checksumTables(db.sql, tables);
+}
+
 describe("write tools through the gateway", () => {
+  it("every write tool, with ENABLE_MUTATING_TOOLS=false: WRITES_DISABLED and no table changes", async () => {
+    const samples = await writeSamples();
+    const writeTools = allTools.filter((tool) => tool.policy.writes);
+    expect(Object.keys(samples).sort()).toEqual(writeTools.map((tool) => tool.name).sort());
+    const before = await stateChecksums();
+    for (const tool of writeTools) {
+      const refused = await refusal(
+        readOnly.gateway.call({
+          caller: { ...finance, role: tool.policy.roles[0] ?? "ops", channelId: "C0FINANCE1" },
+          toolName: tool.name,
+          arguments: samples[tool.name],
+          requestId: randomUUID(),
+          ipAddress: null,
+        }),
+      );
+      expect({ tool: tool.name, code: refused.code }).toEqual({ tool: tool.name, code: "WRITES_DISABLED" });
+    }
+    expect(await stateChecksums()).toEqual(before);
+  });
+
   it("with ENABLE_MUTATING_TOOLS=false: WRITES_DISABLED, no approval requested, nothing written", async () => {
     const artist = await payee();
     const before = await paymentRows(artist);

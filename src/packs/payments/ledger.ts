@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineTool, eid, uuid } from "../../catalog/index.ts";
 import type { Sql } from "../../db/index.ts";
 import { artistById, capped, eventByEid, iso, money, truncationNote } from "../data-read/shared.ts";
-import { IN_FLIGHT_STATUSES, paymentEventIdSql, SETTLED_STATUSES } from "./money.ts";
+import { IN_FLIGHT_STATUSES, paymentEventIdSql, paymentOfEventSql, SETTLED_STATUSES } from "./money.ts";
 import { ROLES_PAYMENTS_READ } from "./shared.ts";
 
 const input = z.strictObject({
@@ -52,7 +52,7 @@ export interface ArtistPaymentLedgerResult {
 function ledgerWhere(sql: Sql, artistId: string | undefined, eventId: string | undefined) {
   return sql`where true
     ${artistId ? sql`and p.artist_profile_id = ${artistId}` : sql``}
-    ${eventId ? sql`and ${paymentEventIdSql(sql)} = ${eventId}` : sql``}`;
+    ${eventId ? sql`and ${paymentOfEventSql(sql, eventId)}` : sql``}`;
 }
 
 export const getArtistPaymentLedger = defineTool({

@@ -32,6 +32,20 @@ export const paymentEventIdSql = (sql: Sql) => sql`coalesce(pa.event_id,
   case when p.metadata->>'event_id' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
        then (p.metadata->>'event_id')::uuid end)`;
 
+/**
+ * Payment `p` (with its artwork joined as `pa`) belongs to event `eventId`: the same test as
+ * `paymentEventIdSql(sql) = eventId`, written so that PostgreSQL can find the few candidates through
+ * indexes instead of running the uuid regex over every payment (a sequential scan plus a join to
+ * every artwork). A payment of the event either has an artwork of that event (idx_artist_payments_art_id)
+ * or, with no artwork event, a metadata.event_id that matches the regex and casts to that uuid; such a
+ * string, lower-cased, is exactly the uuid's canonical text (idx_artist_payments_metadata_event_id).
+ * The candidates are then checked with the full expression, so results are exactly the same.
+ */
+export const paymentOfEventSql = (sql: Sql, eventId: string) => sql`(
+  (p.art_id = any(array(select ea.id from art ea where ea.event_id = ${eventId}))
+   or lower(p.metadata->>'event_id') = ${eventId}::uuid::text)
+  and ${paymentEventIdSql(sql)} = ${eventId})`;
+
 /** Which sales and payments a balance covers. */
 export interface OwedScope {
   /** Only this event's sales and only payments for this event. */
@@ -69,7 +83,7 @@ function scopeFilters(sql: Sql, scope: OwedScope) {
   return {
     art: sql`${scope.eventId ? sql`and a.event_id = ${scope.eventId}` : sql``}
              ${scope.artistId ? sql`and a.artist_id = ${scope.artistId}` : sql``}`,
-    payment: sql`${scope.eventId ? sql`and ${paymentEventIdSql(sql)} = ${scope.eventId}` : sql``}
+    payment: sql`${scope.eventId ? sql`and ${paymentOfEventSql(sql, scope.eventId)}` : sql``}
                  ${scope.artistId ? sql`and p.artist_profile_id = ${scope.artistId}` : sql``}`,
   };
 }

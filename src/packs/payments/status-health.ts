@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineTool, eid } from "../../catalog/index.ts";
 import type { Sql } from "../../db/index.ts";
 import { capped, eventByEid, iso, money, saleValueSql, truncationNote } from "../data-read/shared.ts";
-import { amountInCents, OWED_RULE, owedBalances, paymentEventIdSql } from "./money.ts";
+import { amountInCents, OWED_RULE, owedBalances, paymentOfEventSql } from "./money.ts";
 import { ROLES_PAYMENTS_READ } from "./shared.ts";
 
 /** Thresholds of the platform's own payment health check (artbattle-schema.md §4.5). */
@@ -71,7 +71,7 @@ function problems(sql: Sql, eventId: string, condition: ReturnType<Sql>, limit: 
     from artist_payments p
     left join art pa on pa.id = p.art_id
     join artist_profiles ap on ap.id = p.artist_profile_id
-    where ${paymentEventIdSql(sql)} = ${eventId} and ${condition}
+    where ${paymentOfEventSql(sql, eventId)} and ${condition}
     order by coalesce(p.updated_at, p.created_at), p.id
     limit ${limit}`;
 }
@@ -102,7 +102,7 @@ export const getPaymentStatusHealth = defineTool({
       sql<PaymentStatusTotal[]>`
         select p.status, p.currency, count(*)::int as payments, sum(p.gross_amount)::text as amount
         from artist_payments p left join art pa on pa.id = p.art_id
-        where ${paymentEventIdSql(sql)} = ${event.id}
+        where ${paymentOfEventSql(sql, event.id)}
         group by 1, 2 order by 1, 2`,
       problems(
         sql,

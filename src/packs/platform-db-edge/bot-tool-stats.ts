@@ -42,6 +42,10 @@ export interface ToolStats extends Outcomes {
   success_pct: number | null;
   /** Over calls that ran (refusals excluded). */
   avg_ms: number | null;
+  /**
+   * At most this many ms: the upper bound of the latency bucket (1, 2, 5, 10, 25, 50, 100, 250 ms …)
+   * holding the 95th percentile.
+   */
   p95_ms: number | null;
   max_ms: number | null;
   users: number;
@@ -82,35 +86,61 @@ export const getBotToolStats = defineTool({
   policy: { roles: ROLES_OPS_VIEWER, risk: "low", maxCallsPerRequest: 2 },
   async handler(args, { sql, rowCap }): Promise<BotToolStatsResult> {
     const { window, since } = await windowOf(sql, args.hours_back);
+    // Whole hours come from the hourly rollup (arthur_tool_stats_hourly, kept equal to the log by
+    // triggers); the first, partial hour of the window from the log itself, so counts stay exact.
+    const firstWholeHour = sql`date_trunc('hour', ${since}::timestamptz, 'UTC') + interval '1 hour'`;
+    const calls = sql`
+      select tool_name, domain, nullif(slack_user_id, '') as slack_user_id, user_role, ok,
+             nullif(error_code, '') as error_code, bucket, calls, duration_sum_ms, duration_max_ms, last_call_at
+      from arthur_tool_stats_hourly where hour >= ${firstWholeHour}
+      union all
+      select tool_name, domain, slack_user_id, user_role, ok, error_code, arthur_duration_bucket(duration_ms), 1,
+             coalesce(duration_ms, 0), duration_ms, created_at
+      from esbmcp_tool_executions where created_at > ${since} and created_at < ${firstWholeHour}`;
     const refusal = sql`coalesce(error_code in ${sql(REFUSAL_CODES)}, false)`;
+    // Calls that ran and recorded a duration (bucket -1 = none): the base of the latency figures.
+    const timed = sql`not ${refusal} and bucket <> -1`;
     const outcomes = sql`
-      count(*)::int as calls, count(*) filter (where ok)::int as ok, count(*) filter (where not ok)::int as failed,
-      count(*) filter (where not ok and ${refusal})::int as refused,
-      count(*) filter (where not ok and error_code = 'NOT_FOUND')::int as not_found,
-      count(*) filter (where not ok and not ${refusal} and error_code is distinct from 'NOT_FOUND')::int as errors`;
+      sum(calls)::int as calls, coalesce(sum(calls) filter (where ok), 0)::int as ok,
+      coalesce(sum(calls) filter (where not ok), 0)::int as failed,
+      coalesce(sum(calls) filter (where not ok and ${refusal}), 0)::int as refused,
+      coalesce(sum(calls) filter (where not ok and error_code = 'NOT_FOUND'), 0)::int as not_found,
+      coalesce(sum(calls) filter (where not ok and not ${refusal} and error_code is distinct from 'NOT_FOUND'), 0)::int
+        as errors`;
+    const average = sql`round(sum(duration_sum_ms) filter (where ${timed})
+                              / nullif(sum(calls) filter (where ${timed}), 0))::int`;
     const [totals] = await sql<(Outcomes & { tools: number; users: number; avg_ms: number | null })[]>`
+      with c as (${calls})
       select ${outcomes}, count(distinct tool_name)::int as tools, count(distinct slack_user_id)::int as users,
-             round(avg(duration_ms) filter (where not ${refusal}))::int as avg_ms
-      from esbmcp_tool_executions where created_at > ${since}`;
+             ${average} as avg_ms
+      from c having sum(calls) > 0`;
     const shown = Math.min(args.limit, rowCap);
     const tools = await sql<ToolRow[]>`
-      select tool_name, min(domain) as domain, ${outcomes},
-             round(avg(duration_ms) filter (where not ${refusal}))::int as avg_ms,
-             round(percentile_cont(0.95) within group (order by duration_ms) filter (where not ${refusal}))::int
-               as p95_ms,
-             max(duration_ms) filter (where not ${refusal}) as max_ms,
-             count(distinct slack_user_id)::int as users, max(created_at) as last_call_at
-      from esbmcp_tool_executions where created_at > ${since}
-      group by tool_name
-      order by count(*) desc, tool_name
+      with c as materialized (${calls}),
+      per_tool as (
+        select tool_name, min(domain) as domain, ${outcomes}, ${average} as avg_ms,
+               max(duration_max_ms) filter (where not ${refusal}) as max_ms,
+               count(distinct slack_user_id)::int as users, max(last_call_at) as last_call_at
+        from c group by tool_name),
+      buckets as (
+        select tool_name, bucket, sum(calls) as n,
+               sum(sum(calls)) over (partition by tool_name order by bucket) as running,
+               sum(sum(calls)) over (partition by tool_name) as total
+        from c where ${timed} group by tool_name, bucket),
+      p95 as (
+        select tool_name, min(bucket) filter (where running >= 0.95 * total) as p95_ms from buckets group by tool_name)
+      select t.*, p.p95_ms
+      from per_tool t left join p95 p using (tool_name)
+      order by t.calls desc, t.tool_name
       limit ${shown + 1}`;
     const usersShown = Math.min(TOP_USERS_LISTED, rowCap);
     const users = await sql<UserStats[]>`
-      select slack_user_id, min(user_role) as user_role, count(*)::int as calls,
-             count(*) filter (where not ok)::int as failed
-      from esbmcp_tool_executions where created_at > ${since}
+      with c as (${calls})
+      select slack_user_id, min(user_role) as user_role, sum(calls)::int as calls,
+             coalesce(sum(calls) filter (where not ok), 0)::int as failed
+      from c
       group by slack_user_id
-      order by count(*) desc, slack_user_id
+      order by sum(calls) desc, slack_user_id
       limit ${usersShown + 1}`;
     const toolCut = capped(tools, shown);
     const userCut = capped(users, usersShown);
@@ -146,7 +176,7 @@ export const getBotToolStats = defineTool({
       ...r.tools.map(
         (x) =>
           `- ${x.tool_name}: ${x.calls} calls, ${x.ok} ok, ${x.errors} errors, ${x.refused} refused` +
-          `${x.avg_ms === null ? "" : `, avg ${x.avg_ms} ms, p95 ${x.p95_ms} ms, max ${x.max_ms} ms`}`,
+          `${x.avg_ms === null ? "" : `, avg ${x.avg_ms} ms, p95 ${x.p95_ms === null || x.p95_ms > 60_000 ? "over 60 s" : `≤ ${x.p95_ms} ms`}, max ${x.max_ms} ms`}`,
       ),
       `Busiest users: ${r.top_users.map((u) => `${u.slack_user_id ?? "?"} (${u.calls})`).join(", ") || "none"}`,
       ...truncationNote(r.truncated, r.tools.length),

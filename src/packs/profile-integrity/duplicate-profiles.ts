@@ -63,17 +63,50 @@ export const PHONE_MATCHING_RULE =
 const digitsOf = (sql: Sql, column: ReturnType<Sql>) =>
   sql`nullif(regexp_replace(${column}, '\\D', '', 'g'), '')`;
 
-/** Each profile with the phones and e-mails it is known by: its own and its person's. */
-function profileContacts(sql: Sql) {
+/**
+ * A phone column's digits, last digit first (SQL). This is exactly the expression of the
+ * `*_phone_digits_rev` indexes (src/demo/schema/191_profile_sms_indexes.sql), so keep the two in step:
+ * reversing turns "ends with" into "starts with", which a btree can answer, and equality works too.
+ */
+const reversedDigitsOf = (sql: Sql, column: ReturnType<Sql>) =>
+  sql`reverse(regexp_replace(${column}, '\\D', '', 'g'))`;
+
+/**
+ * `column`'s digits end with `digits` (which holds only 0-9), written as a range on the reversed
+ * digits: everything that starts with the reversed query sorts between it and the same string with
+ * its last character bumped by one. The `~>=~`/`~<~` operators compare bytes, like the index's
+ * text_pattern_ops, and unlike a LIKE prefix they stay indexable when the statement is prepared
+ * with a generic plan.
+ */
+function digitsEndWith(sql: Sql, column: ReturnType<Sql>, digits: string) {
+  const low = [...digits].reverse().join("");
+  const high = low.slice(0, -1) + String.fromCharCode(low.charCodeAt(low.length - 1) + 1);
+  const reversed = reversedDigitsOf(sql, column);
+  return sql`${reversed} ~>=~ ${low} and ${reversed} ~<~ ${high}`;
+}
+
+/**
+ * Each profile with the phones and e-mails it is known by: its own and its person's. `where`
+ * (over `ap`) limits which profiles; without it this is every profile, so only use it unfiltered
+ * where the outer condition can be pushed down into it.
+ */
+function profileContacts(sql: Sql, where = sql`true`) {
   return sql`
     select ap.id, ap.name, ap.entry_id, ap.superseded_by, ap.person_id, ap.created_at,
            coalesce(nullif(ap.email, ''), p.email::text) as email, coalesce(nullif(ap.phone, ''), p.phone::text) as phone,
            array_remove(array[${digitsOf(sql, sql`ap.phone`)}, ${digitsOf(sql, sql`p.phone::text`)}], null) as phones,
            array_remove(array[lower(nullif(ap.email, '')), lower(p.email::text)], null) as emails
-    from artist_profiles ap left join people p on p.id = ap.person_id`;
+    from artist_profiles ap left join people p on p.id = ap.person_id
+    where ${where}`;
 }
 
-/** The WHERE condition for one search mode over `profileContacts` rows `c`. */
+/**
+ * The WHERE condition for one search mode over `profileContacts` rows `c`. A phone or e-mail is
+ * looked up twice, in the profile's own column and in its person's, and the matches combined as
+ * `id = any(…) or person_id = any(…)`: an OR across the two joined tables could use neither
+ * table's index, while this is one index scan per table and a BitmapOr on artist_profiles, even
+ * in a generic plan.
+ */
 function matchFilter(sql: Sql, query: string, by: FindDuplicateProfilesResult["search_by"]) {
   switch (by) {
     case "phone": {
@@ -81,14 +114,46 @@ function matchFilter(sql: Sql, query: string, by: FindDuplicateProfilesResult["s
       if (digits.length < MIN_PHONE_DIGITS) {
         throw new ToolError("INVALID_ARGUMENT", `A phone search needs at least ${MIN_PHONE_DIGITS} digits.`);
       }
-      return sql`exists (select 1 from unnest(c.phones) d where d = ${digits} or d like ${`%${digits}`})`;
+      // Same digits, or ending in them (a number typed without its country code).
+      return sql`(c.id = any(array(select x.id from artist_profiles x where ${digitsEndWith(sql, sql`x.phone`, digits)}))
+        or c.person_id = any(array(select xp.id from people xp where ${digitsEndWith(sql, sql`xp.phone::text`, digits)})))`;
     }
-    case "email":
+    case "email": {
       // Whole address, case-insensitive; `_` and `%` are ordinary characters, not wildcards.
-      return sql`${query.toLowerCase()} = any(c.emails)`;
+      const email = query.toLowerCase();
+      // lower(x.email) is what idx_artist_profiles_email holds; people.email is citext, so `= ::citext`
+      // finds the row through its unique index. The other conditions keep the match exactly the one
+      // `emails` in profileContacts defines.
+      return sql`(c.id = any(array(select x.id from artist_profiles x where lower(x.email) = ${email} and x.email <> ''))
+        or c.person_id = any(array(select xp.id from people xp
+                                   where xp.email = ${email}::citext and lower(xp.email::text) = ${email})))`;
+    }
     case "name":
       return sql`c.name ilike ${likePattern(query)}`;
   }
+}
+
+/**
+ * Ids of every profile that could be a duplicate of a profile in `m` (the matches, as
+ * `profileContacts` rows), one indexed lookup per reason: same phone digits (own or person's),
+ * same e-mail (own or person's), same person, or a merge link either way. This is a superset of
+ * the pairs the reasons test; the caller applies the exact test, so the answer is the same as
+ * comparing the matches with every profile, without reading every profile.
+ */
+function duplicateCandidates(sql: Sql) {
+  return sql`
+    select x.id from m join artist_profiles x on x.person_id = m.person_id
+    union select x.id from m join artist_profiles x on x.superseded_by = m.id
+    union select m.superseded_by from m where m.superseded_by is not null
+    union select x.id from m cross join unnest(m.phones) d
+      join artist_profiles x on ${reversedDigitsOf(sql, sql`x.phone`)} = reverse(d)
+    union select x.id from m cross join unnest(m.phones) d
+      join people xp on ${reversedDigitsOf(sql, sql`xp.phone::text`)} = reverse(d)
+      join artist_profiles x on x.person_id = xp.id
+    union select x.id from m cross join unnest(m.emails) e join artist_profiles x on lower(x.email) = e
+    union select x.id from m cross join unnest(m.emails) e
+      join people xp on xp.email = e::citext and lower(xp.email::text) = e
+      join artist_profiles x on x.person_id = xp.id`;
 }
 
 interface MatchRow extends Omit<ProfileMatch, "created_at" | "possible_duplicates" | "is_active"> {
@@ -128,7 +193,8 @@ export const findDuplicateProfiles = defineTool({
       ids.length === 0
         ? []
         : await sql<DuplicateRow[]>`
-      with c as (${profileContacts(sql)}),
+      with m as (${profileContacts(sql, sql`ap.id in ${sql(ids)}`)}),
+      o as (${profileContacts(sql, sql`ap.id in (${duplicateCandidates(sql)})`)}),
       pairs as (
         select m.id as match_id, o.id, o.name, o.entry_id, o.superseded_by is null as is_active,
                array_remove(array[
@@ -138,7 +204,7 @@ export const findDuplicateProfiles = defineTool({
                  case when m.superseded_by = o.id then 'merged_into' end,
                  case when o.superseded_by = m.id then 'merged_from' end], null) as reasons,
                row_number() over (partition by m.id order by (o.superseded_by is null) desc, o.created_at desc, o.id) as n
-        from c m join c o on o.id <> m.id
+        from m join o on o.id <> m.id
           and (m.phones && o.phones or m.emails && o.emails or m.person_id = o.person_id
                or m.superseded_by = o.id or o.superseded_by = m.id)
         where m.id in ${sql(ids)})

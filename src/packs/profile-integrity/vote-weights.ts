@@ -90,37 +90,60 @@ export const getVoteWeights = defineTool({
       }
     }
     const votes = weightedVotes(sql, event.id, args.round);
-    const [totals] = await sql<VoteWeightsResult["totals"][]>`
-      with wv as (${votes})
-      select count(*)::int as votes, count(distinct person_id)::int as voters,
-             round(coalesce(sum(weight), 0), 2)::text as weighted_total,
-             round(avg(weight), 2)::text as avg, round(min(weight), 2)::text as min, round(max(weight), 2)::text as max
-      from wv`;
-    const stats = await sql<WeightStats[]>`
-      with wv as (${votes})
-      select source, count(*)::int as votes, round(avg(weight), 2)::text as avg,
-             round(min(weight), 2)::text as min, round(max(weight), 2)::text as max
-      from wv group by source`;
-    const listed = await sql<Row[]>`
-      with wv as (${votes})
-      select wv.id as vote_id, wv.round, wv.easel, coalesce(a.art_code, wv.vote_art_code) as art_code,
-             wv.person_id, p.nickname,
-             round(wv.weight, 2)::text as weight, wv.source,
-             round(wv.current_weight, 2)::text as current_weight,
-             exists (select 1 from people_qr_scans s
-                     where s.person_id = wv.person_id and s.event_id = wv.event_id and s.is_valid) as qr_scanned,
-             wv.voted_at
-      from wv left join people p on p.id = wv.person_id left join art a on a.id = wv.art_id
-      order by wv.weight desc, wv.round, wv.easel, wv.id
-      limit ${rowCap + 1}`;
-    const [refreshed] = await sql<{ at: Date | null }[]>`
-      select last_calculated as at from person_vote_weights limit 1`;
+    // The reads are independent: issued together they overlap their round trips. Totals and the
+    // per-source statistics come from one pass over the votes (grouping set () = every vote).
+    const [aggregates, listed, [refreshed]] = await Promise.all([
+      sql<(VoteWeightsResult["totals"] & { overall: boolean; source: WeightSource | null })[]>`
+        with wv as (${votes})
+        select grouping(source) = 1 as overall, source,
+               count(*)::int as votes, count(distinct person_id)::int as voters,
+               round(coalesce(sum(weight), 0), 2)::text as weighted_total,
+               round(avg(weight), 2)::text as avg, round(min(weight), 2)::text as min, round(max(weight), 2)::text as max
+        from wv group by grouping sets ((), (source))`,
+      // Artwork code, nickname and QR flag are scalar subqueries, so they are looked up only for the
+      // rows left after ORDER BY … LIMIT. As joins, PostgreSQL hashed the whole art table, and the
+      // correlated EXISTS became a hash of every valid scan of every event. Every vote here has
+      // event_id = this event, so the scan test can name the event directly and use its index.
+      sql<Row[]>`
+        with wv as (${votes})
+        select wv.id as vote_id, wv.round, wv.easel,
+               coalesce((select a.art_code from art a where a.id = wv.art_id), wv.vote_art_code) as art_code,
+               wv.person_id, (select p.nickname from people p where p.id = wv.person_id) as nickname,
+               round(wv.weight, 2)::text as weight, wv.source,
+               round(wv.current_weight, 2)::text as current_weight,
+               exists (select 1 from people_qr_scans s
+                       where s.event_id = ${event.id} and s.person_id = wv.person_id and s.is_valid) as qr_scanned,
+               wv.voted_at
+        from wv
+        order by wv.weight desc, wv.round, wv.easel, wv.id
+        limit ${rowCap + 1}`,
+      sql<{ at: Date | null }[]>`select last_calculated as at from person_vote_weights limit 1`,
+    ]);
+    const totals = aggregates.find((row) => row.overall);
+    const stats: WeightStats[] = aggregates
+      .filter((row) => !row.overall)
+      .map((row) => ({
+        source: row.source as WeightSource,
+        votes: row.votes,
+        avg: row.avg,
+        min: row.min,
+        max: row.max,
+      }));
     const cut = capped(listed, rowCap);
     return {
       eid: event.eid,
       name: event.name,
       round_filter: args.round ?? null,
-      totals: totals ?? { votes: 0, voters: 0, weighted_total: "0.00", avg: null, min: null, max: null },
+      totals: totals
+        ? {
+            votes: totals.votes,
+            voters: totals.voters,
+            weighted_total: totals.weighted_total,
+            avg: totals.avg,
+            min: totals.min,
+            max: totals.max,
+          }
+        : { votes: 0, voters: 0, weighted_total: "0.00", avg: null, min: null, max: null },
       by_source: WEIGHT_SOURCES.map(
         (source) =>
           stats.find((s) => s.source === source) ?? { source, votes: 0, avg: null, min: null, max: null },
