@@ -58,19 +58,27 @@ export const getEmailLog = defineTool({
     const where = sql`where true
       ${args.recipient === undefined ? sql`` : sql`and l.recipient ilike ${likePattern(args.recipient)}`}
       ${event === undefined ? sql`` : sql`and l.event_id = ${event.id}`}`;
-    const [totals] = await sql<{ total: number; sent: number; failed: number }[]>`
-      select count(*)::int as total, count(*) filter (where l.status = 'sent')::int as sent,
-             count(*) filter (where l.status = 'failed')::int as failed
-      from email_logs l ${where}`;
     const shown = Math.min(args.limit, rowCap);
-    const rows = await sql<Row[]>`
-      select l.id, l.recipient, l.sender, l.subject, l.status, l.method, left(l.error_message, 1000) as error_message,
-             l.sent_at, l.created_at, e.eid, e.name as event_name
-      from email_logs l
-      left join events e on e.id = l.event_id
-      ${where}
-      order by l.created_at desc nulls last, l.id
-      limit ${shown + 1}`;
+    // The page is taken from email_logs alone (newest first, through idx_email_logs_created_desc_id)
+    // and only its rows are joined to events; the totals run at the same time.
+    const [[totals], rows] = await Promise.all([
+      sql<{ total: number; sent: number; failed: number }[]>`
+        select count(*)::int as total, count(*) filter (where l.status = 'sent')::int as sent,
+               count(*) filter (where l.status = 'failed')::int as failed
+        from email_logs l ${where}`,
+      sql<Row[]>`
+        with page as materialized (
+          select l.id, l.recipient, l.sender, l.subject, l.status, l.method,
+                 left(l.error_message, 1000) as error_message, l.sent_at, l.created_at, l.event_id
+          from email_logs l
+          ${where}
+          order by l.created_at desc nulls last, l.id
+          limit ${shown + 1})
+        select p.id, p.recipient, p.sender, p.subject, p.status, p.method, p.error_message, p.sent_at,
+               p.created_at, e.eid, e.name as event_name
+        from page p left join events e on e.id = p.event_id
+        order by p.created_at desc nulls last, p.id`,
+    ]);
     const cut = capped(rows, shown);
     return {
       filter: { recipient: args.recipient ?? null, eid: event?.eid ?? null },
