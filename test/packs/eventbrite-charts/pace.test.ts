@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ticketPace } from "../../../src/packs/eventbrite-charts/pace.ts";
+import { ticketPace } from "../../../src/packs/eventbrite-charts/index.ts";
 import { useTestDatabase } from "../../helpers/db.ts";
 
 const db = useTestDatabase();

@@ -1,6 +1,6 @@
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { type PaceChart, renderPaceChart } from "../../../src/packs/eventbrite-charts/render.ts";
+import { type PaceChart, renderPaceChart } from "../../../src/packs/eventbrite-charts/index.ts";
 
 /** A cumulative curve: `total` tickets sold over `days` days, most of them near the event. */
 function curve(days: number, total: number) {
