@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ToolError } from "../../src/catalog/index.ts";
 import { loadConfig } from "../../src/config/index.ts";
 import {
   createEdgeFunctions,
@@ -10,6 +9,7 @@ import {
   unconfiguredEdgeFunctions,
 } from "../../src/edge/index.ts";
 import { useTestDatabase } from "../helpers/db.ts";
+import { refusalOf } from "../helpers/tools.ts";
 
 const SERVICE_KEY = "service-role-key-for-tests-0123456789";
 
@@ -63,14 +63,6 @@ afterAll(() => fake.stop());
 const client = (timeoutMs = 2000) =>
   new HttpEdgeFunctions({ supabaseUrl: fake.url, serviceRoleKey: SERVICE_KEY, timeoutMs });
 
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (error: unknown) => error as ToolError,
-  );
-
 describe("HttpEdgeFunctions", () => {
   it("POSTs JSON to /functions/v1/<name> with the service-role key and the idempotency key", async () => {
     fake.reply = (_req, res) =>
@@ -102,7 +94,7 @@ describe("HttpEdgeFunctions", () => {
       res
         .writeHead(400, { "content-type": "application/json" })
         .end(JSON.stringify({ success: false, error: "art_id is required" }));
-    const error = await failure(client().invoke("send-payment-setup-reminder", { artist_profile_id: "a" }));
+    const error = await refusalOf(client().invoke("send-payment-setup-reminder", { artist_profile_id: "a" }));
     expect(error).toMatchObject({ code: "UPSTREAM", status: 502 });
     expect(error.message).toBe("Edge Function send-payment-setup-reminder answered 400: art_id is required");
     expect(error.details).toMatchObject({ function: "send-payment-setup-reminder", status: 400 });
@@ -110,10 +102,10 @@ describe("HttpEdgeFunctions", () => {
 
   it("turns a 5xx (even without JSON) and a 2xx without JSON into UPSTREAM", async () => {
     fake.reply = (_req, res) => res.writeHead(503, { "content-type": "text/html" }).end("<html>busy</html>");
-    const down = await failure(client().invoke("admin-send-invitation", {}));
+    const down = await refusalOf(client().invoke("admin-send-invitation", {}));
     expect(down.message).toBe("Edge Function admin-send-invitation answered 503");
     fake.reply = (_req, res) => res.writeHead(200).end("ok");
-    const garbled = await failure(client().invoke("admin-send-invitation", {}));
+    const garbled = await refusalOf(client().invoke("admin-send-invitation", {}));
     expect(garbled.message).toContain("without JSON");
   });
 
@@ -122,7 +114,7 @@ describe("HttpEdgeFunctions", () => {
       setTimeout(() => res.writeHead(200).end("{}"), 1500);
     };
     const started = performance.now();
-    const slow = await failure(client(200).invoke("process-artist-payment", {}));
+    const slow = await refusalOf(client(200).invoke("process-artist-payment", {}));
     expect(slow.message).toContain("did not answer within 200 ms");
     expect(performance.now() - started).toBeLessThan(1400);
     const closed = new HttpEdgeFunctions({
@@ -130,7 +122,7 @@ describe("HttpEdgeFunctions", () => {
       serviceRoleKey: SERVICE_KEY,
       timeoutMs: 2000,
     });
-    const unreachable = await failure(closed.invoke("process-artist-payment", {}));
+    const unreachable = await refusalOf(closed.invoke("process-artist-payment", {}));
     expect(unreachable).toMatchObject({ code: "UPSTREAM" });
     expect(unreachable.message).toContain("could not be reached");
   });
@@ -159,7 +151,7 @@ describe("choosing the Edge Functions", () => {
   });
 
   it("without any, a call fails with UPSTREAM saying what to configure", async () => {
-    const error = await failure(unconfiguredEdgeFunctions.invoke("process-artist-payment", {}));
+    const error = await refusalOf(unconfiguredEdgeFunctions.invoke("process-artist-payment", {}));
     expect(error).toMatchObject({ code: "UPSTREAM" });
     expect(error.message).toContain("SUPABASE_URL");
   });

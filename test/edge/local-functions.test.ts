@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ToolError } from "../../src/catalog/index.ts";
 import { LocalEdgeFunctions } from "../../src/edge/index.ts";
 import { useTestDatabase } from "../helpers/db.ts";
+import { refusalOf } from "../helpers/tools.ts";
 
 const db = useTestDatabase();
 
@@ -55,36 +55,34 @@ describe("local Edge Functions (demo)", () => {
     const edge = new LocalEdgeFunctions(db.sql);
     const artist = await payableArtist();
     const before = await paymentsOf(artist.artist_id);
-    const error = (await edge
-      .invoke(
+    const error = await refusalOf(
+      edge.invoke(
         "process-artist-payment",
         { artist_profile_id: artist.artist_id, amount: -1 },
         { idempotencyKey: "k-neg" },
-      )
-      .catch((e: unknown) => e)) as ToolError;
+      ),
+    );
     expect(error).toMatchObject({ code: "UPSTREAM" });
     expect(error.message).toContain("answered 400");
     const [stored] = await db.sql<{ n: number }[]>`
       select count(*)::int as n from arthur_edge_requests where idempotency_key = 'k-neg'`;
     expect(stored?.n).toBe(0);
     expect(await paymentsOf(artist.artist_id)).toBe(before);
-    const misused = (await edge
-      .invoke(
+    const misused = await refusalOf(
+      edge.invoke(
         "send-payment-setup-reminder",
         { artist_profile_id: artist.artist_id, artist_name: "x" },
         {
           idempotencyKey: "same-key",
         },
-      )
-      .catch((e: unknown) => e)) as ToolError;
+      ),
+    );
     expect(misused.message).toContain("used for another function");
   });
 
   it("admin-send-invitation checks its required fields and refuses a second invitation to the same event", async () => {
     const edge = new LocalEdgeFunctions(db.sql);
-    const missing = (await edge
-      .invoke("admin-send-invitation", { event_eid: "AB4130" })
-      .catch((e: unknown) => e)) as ToolError;
+    const missing = await refusalOf(edge.invoke("admin-send-invitation", { event_eid: "AB4130" }));
     expect(missing.message).toContain("Missing required fields: artist_number, message_from_producer");
     const [artist] = await db.sql<{ id: string; entry_id: number }[]>`
       select id, entry_id from artist_profiles where superseded_by is null order by entry_id desc limit 1`;
@@ -99,9 +97,7 @@ describe("local Edge Functions (demo)", () => {
     );
     // Without artist_profile_id the function finds the profile by its artist number, as Art Battle's does.
     expect(first.invitation.artist_profile_id).toBe(artist?.id);
-    const second = (await edge
-      .invoke("admin-send-invitation", payload)
-      .catch((e: unknown) => e)) as ToolError;
+    const second = await refusalOf(edge.invoke("admin-send-invitation", payload));
     expect(second.message).toContain(`Artist ${artist?.entry_id} has already been invited to AB4098`);
     const [rows] = await db.sql<{ n: number }[]>`
       select count(*)::int as n from artist_invitations where event_eid = 'AB4098' and artist_number = ${payload.artist_number}`;

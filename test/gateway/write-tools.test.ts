@@ -9,6 +9,7 @@ import type { ToolService } from "../../src/gateway/index.ts";
 import { allTools } from "../../src/packs/index.ts";
 import { useTestDatabase } from "../helpers/db.ts";
 import { startTestToolService } from "../helpers/gateway.ts";
+import { refusalOf } from "../helpers/tools.ts";
 
 const db = useTestDatabase();
 const finance: Caller = {
@@ -86,17 +87,9 @@ function pay(on: ToolService, artistId: string, approvalId?: string, amount = 1.
   });
 }
 
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error("expected a refusal");
-    },
-    (error: unknown) => error as ToolError,
-  );
-
 /** Ask, get APPROVAL_REQUIRED with an approval id, confirm it as the requester. */
 async function approvedPayment(on: ToolService, artistId: string, amount = 1.25): Promise<string> {
-  const asked = await refusal(pay(on, artistId, undefined, amount));
+  const asked = await refusalOf(pay(on, artistId, undefined, amount));
   expect(asked.code).toBe("APPROVAL_REQUIRED");
   const approvalId = (asked.details as { approval_id: string }).approval_id;
   await on.gateway.confirm(approvalId, finance);
@@ -135,7 +128,7 @@ describe("write tools through the gateway", () => {
     expect(Object.keys(samples).sort()).toEqual(writeTools.map((tool) => tool.name).sort());
     const before = await stateChecksums();
     for (const tool of writeTools) {
-      const refused = await refusal(
+      const refused = await refusalOf(
         readOnly.gateway.call({
           caller: { ...finance, role: tool.policy.roles[0] ?? "ops", channelId: "C0FINANCE1" },
           toolName: tool.name,
@@ -152,9 +145,9 @@ describe("write tools through the gateway", () => {
   it("with ENABLE_MUTATING_TOOLS=false: WRITES_DISABLED, no approval requested, nothing written", async () => {
     const artist = await payee();
     const before = await paymentRows(artist);
-    const blocked = await refusal(pay(readOnly, artist));
+    const blocked = await refusalOf(pay(readOnly, artist));
     expect(blocked).toMatchObject({ code: "WRITES_DISABLED", status: 403 });
-    const rename = await refusal(
+    const rename = await refusalOf(
       readOnly.gateway.call({
         caller: { ...finance, role: "ops" },
         toolName: "update_artist_name",
@@ -180,7 +173,7 @@ describe("write tools through the gateway", () => {
     const paid = await pay(writable, artist, approvalId);
     expect(paid.result).toMatchObject({ status: "processing", amount: "1.25", currency: "CAD" });
     expect(await paymentRows(artist)).toBe(before + 1);
-    const reused = await refusal(pay(writable, artist, approvalId));
+    const reused = await refusalOf(pay(writable, artist, approvalId));
     expect(reused.code).toBe("APPROVAL_REQUIRED");
     expect(reused.message).toContain("already been used");
     expect(await paymentRows(artist)).toBe(before + 1);
@@ -229,7 +222,7 @@ describe("write tools through the gateway", () => {
       const artist = await payee();
       const before = await paymentRows(artist);
       const approvalId = await approvedPayment(remote, artist, 1.5);
-      const failed = await refusal(pay(remote, artist, approvalId, 1.5));
+      const failed = await refusalOf(pay(remote, artist, approvalId, 1.5));
       expect(failed).toMatchObject({ code: "UPSTREAM", status: 502 });
       expect(failed.message).toContain(expected);
       await remote.audit.flush();

@@ -1,4 +1,4 @@
-import type { AnyTool, Caller, EdgeFunctions } from "../../src/catalog/index.ts";
+import { type AnyTool, type Caller, type EdgeFunctions, ToolError } from "../../src/catalog/index.ts";
 import type { Sql } from "../../src/db/index.ts";
 import { unconfiguredEdgeFunctions } from "../../src/edge/index.ts";
 
@@ -54,4 +54,16 @@ export async function runWriteTool<T = unknown>(
       idempotencyKey: options.idempotencyKey ?? null,
     }),
   )) as T;
+}
+
+/** The ToolError a call was refused with; fails the test when the call succeeds or throws anything else. */
+export async function refusalOf(call: Promise<unknown>): Promise<ToolError> {
+  const outcome = await call.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof ToolError)) {
+    throw new Error(`expected a ToolError, got ${outcome === undefined ? "a result" : String(outcome)}`);
+  }
+  return outcome;
 }

@@ -33,11 +33,16 @@ const FONT_FAMILY = "DejaVu Sans";
 /** One layer of a layered Vega-Lite spec (the package does not export the type by name). */
 type Layer = Extract<vegaLite.TopLevelSpec, { layer: unknown }>["layer"][number];
 
-/** The bundled font files (the `dejavu-fonts-ttf` package), so text renders on any machine. */
+let bundledFonts: string[] | undefined;
+
+/** The bundled font files (the `dejavu-fonts-ttf` package), so text renders on any machine; resolved once. */
 function fontFiles(): string[] {
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
-  return [join(dir, "DejaVuSans.ttf"), join(dir, "DejaVuSans-Bold.ttf")];
+  if (!bundledFonts) {
+    const require = createRequire(import.meta.url);
+    const dir = join(dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+    bundledFonts = [join(dir, "DejaVuSans.ttf"), join(dir, "DejaVuSans-Bold.ttf")];
+  }
+  return bundledFonts;
 }
 
 function paceSpec(chart: PaceChart, width: number, height: number): vegaLite.TopLevelSpec {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { ToolError } from "../../../src/catalog/index.ts";
 import { LocalEdgeFunctions } from "../../../src/edge/index.ts";
 import {
   getPaymentStatusHealth,
@@ -10,7 +9,7 @@ import type { PayArtistResult } from "../../../src/packs/payments/pay-artist.ts"
 import type { PaymentReminderResult } from "../../../src/packs/payments/payment-reminder.ts";
 import type { PaymentStatusHealthResult } from "../../../src/packs/payments/status-health.ts";
 import { useTestDatabase } from "../../helpers/db.ts";
-import { runReadTool, runWriteTool } from "../../helpers/tools.ts";
+import { refusalOf, runReadTool, runWriteTool } from "../../helpers/tools.ts";
 
 const db = useTestDatabase();
 
@@ -53,14 +52,6 @@ const paymentCount = async (artistId: string) =>
     >`select count(*)::int as n from artist_payments where artist_profile_id = ${artistId}`
   )[0]?.n;
 
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (error: unknown) => error as ToolError,
-  );
-
 describe("process_artist_payment", () => {
   it("pays an owed artist with a ready account through the payout function: one processing row for that event", async () => {
     const owed = await owedAt("AB4001");
@@ -92,7 +83,7 @@ describe("process_artist_payment", () => {
     const edge = new LocalEdgeFunctions(db.sql);
     const before = await paymentCount(artist.artist_profile_id);
     const base = { eid: "AB4001", artist_profile_id: artist.artist_profile_id, currency: "CAD" };
-    const tooMuch = await failure(
+    const tooMuch = await refusalOf(
       runWriteTool(
         db.sql,
         processArtistPayment,
@@ -102,7 +93,7 @@ describe("process_artist_payment", () => {
     );
     expect(tooMuch).toMatchObject({ code: "INVALID_ARGUMENT" });
     expect(tooMuch.message).toContain(`CAD ${artist.owed}`);
-    const usd = await failure(
+    const usd = await refusalOf(
       runWriteTool(
         db.sql,
         processArtistPayment,
@@ -111,7 +102,7 @@ describe("process_artist_payment", () => {
       ),
     );
     expect(usd.message).toContain("sold in CAD");
-    const unapproved = await failure(
+    const unapproved = await refusalOf(
       runWriteTool(db.sql, processArtistPayment, { ...base, amount: 1 }, { edge }),
     );
     expect(unapproved).toMatchObject({ code: "APPROVAL_REQUIRED" });
@@ -123,7 +114,7 @@ describe("process_artist_payment", () => {
     const artist = (await owedAt("AB4002")).find((row) => row.account !== "ready");
     if (!artist) throw new Error("AB4002 has an owed artist without a ready account");
     const before = await paymentCount(artist.artist_profile_id);
-    const error = await failure(
+    const error = await refusalOf(
       runWriteTool(
         db.sql,
         processArtistPayment,
@@ -175,7 +166,7 @@ describe("send_payment_reminder", () => {
       select ap.id from artist_profiles ap where not exists (
         select 1 from art a join events e on e.id = a.event_id where a.artist_id = ap.id and e.eid = 'AB4001')
       limit 1`;
-    const nothing = await failure(
+    const nothing = await refusalOf(
       runWriteTool(
         db.sql,
         sendPaymentReminder,
@@ -185,7 +176,7 @@ describe("send_payment_reminder", () => {
     );
     expect(nothing.message).toContain("owed nothing for AB4001");
     const ready = (await owedAt("AB4001")).find((row) => row.account === "ready");
-    const refused = await failure(
+    const refused = await refusalOf(
       runWriteTool(
         db.sql,
         sendPaymentReminder,

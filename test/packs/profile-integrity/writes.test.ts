@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { ToolError } from "../../../src/catalog/index.ts";
 import { LocalEdgeFunctions } from "../../../src/edge/index.ts";
 import type { ArtistEditResult } from "../../../src/packs/profile-integrity/artist-edits.ts";
 import {
@@ -12,17 +11,9 @@ import {
 import type { RefreshVoteWeightsResult } from "../../../src/packs/profile-integrity/refresh-vote-weights.ts";
 import type { SendInvitationResult } from "../../../src/packs/profile-integrity/send-invitation.ts";
 import { useTestDatabase } from "../../helpers/db.ts";
-import { runWriteTool } from "../../helpers/tools.ts";
+import { refusalOf, runWriteTool } from "../../helpers/tools.ts";
 
 const db = useTestDatabase();
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (error: unknown) => error as ToolError,
-  );
 
 async function activeArtist(offset = 0) {
   const [row] = await db.sql<
@@ -79,7 +70,7 @@ describe("update_artist_name / bio / country", () => {
     expect(result).toMatchObject({ previous: artist.country, current: "TH" });
     expect(updateArtistCountry.format(result)).toContain("Thailand (TH)");
     for (const bad of ["XX", "CAN", "EU"]) {
-      const error = await failure(
+      const error = await refusalOf(
         runWriteTool(db.sql, updateArtistCountry, { artist_profile_id: artist.id, new_country: bad }),
       );
       expect(error).toMatchObject({ code: "INVALID_ARGUMENT" });
@@ -93,7 +84,7 @@ describe("update_artist_name / bio / country", () => {
   it("refuses a merged duplicate (naming the profile to edit) and an unknown id", async () => {
     const [merged] = await db.sql<{ id: string; name: string; superseded_by: string }[]>`
       select id, name, superseded_by from artist_profiles where superseded_by is not null limit 1`;
-    const error = await failure(
+    const error = await refusalOf(
       runWriteTool(db.sql, updateArtistName, { artist_profile_id: merged?.id, new_name: "Other" }),
     );
     expect(error).toMatchObject({ code: "INVALID_ARGUMENT" });
@@ -102,7 +93,7 @@ describe("update_artist_name / bio / country", () => {
       { name: string }[]
     >`select name from artist_profiles where id = ${merged?.id ?? null}`;
     expect(row?.name).toBe(merged?.name);
-    const missing = await failure(
+    const missing = await refusalOf(
       runWriteTool(db.sql, updateArtistName, {
         artist_profile_id: "00000000-0000-4000-8000-000000000000",
         new_name: "Nobody",
@@ -124,7 +115,7 @@ describe("send_artist_invitation", () => {
       order by ap.entry_id limit 1`;
     const args = { eid: "ab4130", artist_profile_id: artist?.id, message_from_producer: message };
     const edge = new LocalEdgeFunctions(db.sql);
-    expect(await failure(runWriteTool(db.sql, sendArtistInvitation, args, { edge }))).toMatchObject({
+    expect(await refusalOf(runWriteTool(db.sql, sendArtistInvitation, args, { edge }))).toMatchObject({
       code: "APPROVAL_REQUIRED",
     });
     const result = await runWriteTool<SendInvitationResult>(db.sql, sendArtistInvitation, args, {
@@ -146,7 +137,7 @@ describe("send_artist_invitation", () => {
       },
     ]);
     // Invited already: a second invitation (another approval) is refused before anything is sent.
-    const again = await failure(
+    const again = await refusalOf(
       runWriteTool(db.sql, sendArtistInvitation, args, { edge, idempotencyKey: "invite-2" }),
     );
     expect(again.message).toContain("already been invited to AB4130");
@@ -155,7 +146,7 @@ describe("send_artist_invitation", () => {
   it("refuses a past event and an unknown event", async () => {
     const artist = await activeArtist();
     const edge = new LocalEdgeFunctions(db.sql);
-    const past = await failure(
+    const past = await refusalOf(
       runWriteTool(
         db.sql,
         sendArtistInvitation,
@@ -164,7 +155,7 @@ describe("send_artist_invitation", () => {
       ),
     );
     expect(past.message).toContain("already taken place");
-    const unknown = await failure(
+    const unknown = await refusalOf(
       runWriteTool(
         db.sql,
         sendArtistInvitation,
