@@ -134,6 +134,8 @@ export class AuditWriter {
   /** Write everything buffered now (tests, shutdown). Retries until written or `deadlineMs` passes. */
   async flush(deadlineMs = 10_000): Promise<void> {
     const until = Date.now() + deadlineMs;
+    // A batch the timer already took off the queues is not in `depth` but not written yet either.
+    await this.#flushing;
     while (this.depth > 0 && Date.now() < until) {
       await this.#flushOnce();
       if (this.depth > 0 && this.#failures > 0) await new Promise((r) => setTimeout(r, 200));
