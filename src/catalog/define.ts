@@ -67,6 +67,49 @@ export interface EdgeFunctions {
   ): Promise<T>;
 }
 
+/**
+ * Eventbrite's REST API (v3) as tools see it. Paths are relative to the API root ("/users/me/").
+ * Failures (timeout, non-2xx, unreachable) are thrown as ToolError UPSTREAM naming Eventbrite.
+ */
+export interface EventbriteApi {
+  /** The organization id configured for this deployment (EB_ORG_ID), if any. */
+  readonly orgId: string | undefined;
+  get<T = unknown>(path: string, query?: Record<string, string>): Promise<T>;
+  /**
+   * Follow Eventbrite's continuation/page pagination on `path` and collect the `key` list of every
+   * page, at most `maxPages` pages; `complete` is false when pages were left unread.
+   */
+  getAll<T = unknown>(
+    path: string,
+    key: string,
+    options?: { query?: Record<string, string>; maxPages?: number },
+  ): Promise<{ items: T[]; pages: number; complete: boolean }>;
+}
+
+/** A stored image, as a tool result refers to it: never the bytes themselves. */
+export interface ImageRef {
+  id: string;
+  /** Where a person (or a client holding a token) fetches it; signed and time-limited. */
+  url: string;
+  media_type: "image/png";
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/** Rendered images a tool hands back by reference (charts). */
+export interface ImageStore {
+  /** Stores the image outside the call's transaction, so a read-only call can keep it. */
+  save(image: {
+    png: Uint8Array;
+    width: number;
+    height: number;
+    kind: string;
+    eid?: string | null;
+    createdBy: string;
+  }): Promise<ImageRef>;
+}
+
 export interface ToolContext {
   /** A transaction: read-only with a statement timeout for read tools, read-write for writes. */
   sql: Sql;
@@ -79,6 +122,14 @@ export interface ToolContext {
    * messages twice. Null for calls without an approval.
    */
   idempotencyKey: string | null;
+  /** Null when no Eventbrite token is configured: tools then work from the cached rows and say so. */
+  eventbrite: EventbriteApi | null;
+  images: ImageStore;
+  /**
+   * Bookkeeping writes a read tool keeps (score caches, chart logs) in a short transaction of their
+   * own on Arthur's pool, outside the call's read-only transaction. Never for business data.
+   */
+  record<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
 }
 
 export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Result = unknown> {

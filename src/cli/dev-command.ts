@@ -62,7 +62,9 @@ async function serveGateway(db: Database, rt: Runtime, service: ToolService): Pr
     version: VERSION,
     tools: service,
   });
-  return listen(app, rt.config.gateway.host, rt.config.gateway.port);
+  const server = await listen(app, rt.config.gateway.host, rt.config.gateway.port);
+  service.listeningAt(server.url);
+  return server;
 }
 
 /** Keep one ops-role token for local MCP clients in <home>/dev-token (0600); replace it if revoked. */

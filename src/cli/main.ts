@@ -2,8 +2,10 @@ import { Command } from "commander";
 import { registerBenchCommand } from "./bench-command.ts";
 import { registerDbCommands } from "./db-commands.ts";
 import { registerServiceCommands } from "./dev-command.ts";
+import { registerKnowledgeCommands } from "./knowledge-command.ts";
 import { registerMcpCommand } from "./mcp-command.ts";
 import { registerToolCommands } from "./tools-command.ts";
+import { registerWorkerCommand } from "./worker-command.ts";
 
 /** The `arthur` command line. */
 export async function main(argv: string[]): Promise<void> {
@@ -17,6 +19,8 @@ export async function main(argv: string[]): Promise<void> {
   registerDbCommands(program);
   registerToolCommands(program);
   registerMcpCommand(program);
+  registerWorkerCommand(program);
+  registerKnowledgeCommands(program);
   registerBenchCommand(program);
   await program.parseAsync(argv);
 }

@@ -14,7 +14,8 @@ export interface Config {
     embeddedPort: number;
     maxConnections: number;
   };
-  gateway: { host: string; port: number };
+  /** `publicUrl`: how people and Slack reach the gateway (chart links). */
+  gateway: { host: string; port: number; publicUrl: string | undefined };
   internal: {
     /** Signs the short-lived caller tokens the assistant presents (who, team, role, session). */
     callerSecret: string | undefined;
@@ -31,6 +32,11 @@ export interface Config {
   };
   /** Supabase Edge Functions; without a URL, embedded/demo mode uses the local implementation. */
   edge: { supabaseUrl: string | undefined; serviceRoleKey: string | undefined; timeoutMs: number };
+  /** Eventbrite REST API v3; without a token the tools work from the cached rows only. */
+  eventbrite: { token: string | undefined; orgId: string | undefined; apiUrl: string };
+  /** Slack Web API, for the worker's chart posts (the Slack app itself arrives later). */
+  slack: { botToken: string | undefined; apiUrl: string };
+  worker: { pollMs: number; retentionDays: number };
   log: { level: Env["LOG_LEVEL"] };
   demo: { scale: number; seed: number };
 }
@@ -105,7 +111,11 @@ export function loadConfig(
   return {
     home: isAbsolute(e.ARTHUR_HOME) ? e.ARTHUR_HOME : resolve(cwd, e.ARTHUR_HOME),
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, maxConnections: e.DB_MAX_CONNECTIONS },
-    gateway: { host: e.GATEWAY_HOST, port: e.GATEWAY_PORT },
+    gateway: {
+      host: e.GATEWAY_HOST,
+      port: e.GATEWAY_PORT,
+      publicUrl: e.GATEWAY_PUBLIC_URL?.replace(/\/+$/, ""),
+    },
     internal: { callerSecret: e.ARTHUR_CALLER_SECRET, signingSecret: e.ARTHUR_SIGNING_SECRET },
     tools: {
       writesEnabled: e.ENABLE_MUTATING_TOOLS,
@@ -118,6 +128,16 @@ export function loadConfig(
       serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY,
       timeoutMs: e.EDGE_FUNCTION_TIMEOUT_MS,
     },
+    eventbrite: {
+      token: e.EB_PRIVATE_TOKEN,
+      orgId: e.EB_ORG_ID,
+      apiUrl: (e.EVENTBRITE_API_URL ?? "https://www.eventbriteapi.com/v3").replace(/\/+$/, ""),
+    },
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      apiUrl: (e.SLACK_API_URL ?? "https://slack.com/api/").replace(/\/*$/, "/"),
+    },
+    worker: { pollMs: e.WORKER_POLL_MS, retentionDays: e.RETENTION_DAYS },
     log: { level: e.LOG_LEVEL },
     demo: { scale: e.DEMO_SCALE, seed: e.DEMO_SEED },
   };

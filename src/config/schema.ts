@@ -23,6 +23,20 @@ const positiveInt = (fallback: number, max: number) =>
     .pipe(z.number().int().min(1, "must be at least 1").max(max, `must be at most ${max}`))
     .default(fallback);
 
+const httpUrl = (message: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === "https:" || url.protocol === "http:";
+      } catch {
+        return false;
+      }
+    }, message)
+    .optional();
+
 const postgresUrl = z
   .string()
   .trim()
@@ -73,21 +87,24 @@ export const envSchema = z.object({
   TOOLS_POLICY_FILE: z.string().trim().min(1, "must not be empty").optional(),
   TOOL_TIMEOUT_MS: positiveInt(5000, 60_000),
   /** Supabase project URL; Edge Functions are called at {SUPABASE_URL}/functions/v1/<name>. */
-  SUPABASE_URL: z
-    .string()
-    .trim()
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === "https:" || url.protocol === "http:";
-      } catch {
-        return false;
-      }
-    }, "must be an http(s) URL such as https://xyz.supabase.co")
-    .optional(),
+  SUPABASE_URL: httpUrl("must be an http(s) URL such as https://xyz.supabase.co"),
   SUPABASE_SERVICE_ROLE_KEY: z.string().trim().min(20, "must be the project's service-role key").optional(),
   EDGE_FUNCTION_TIMEOUT_MS: positiveInt(15_000, 120_000),
   TOOL_ROW_CAP: positiveInt(200, 5000),
+  /** Base URL people and Slack use to reach the gateway (chart links); default http://GATEWAY_HOST:GATEWAY_PORT. */
+  GATEWAY_PUBLIC_URL: httpUrl("must be an http(s) URL such as https://arthur.example.com"),
+  /** Eventbrite private token (refresh and verification tools); unset: the demo uses the seeded caches. */
+  EB_PRIVATE_TOKEN: z.string().trim().min(8, "must be an Eventbrite private token").optional(),
+  /** Eventbrite organization id (verification, sales reports). */
+  EB_ORG_ID: z.string().trim().regex(/^\d+$/, "must be a numeric Eventbrite organization id").optional(),
+  EVENTBRITE_API_URL: httpUrl("must be an http(s) URL").default("https://www.eventbriteapi.com/v3"),
+  /** Slack bot token (xoxb-…): the worker posts scheduled charts with it. */
+  SLACK_BOT_TOKEN: z.string().trim().regex(/^xox[a-z]-/, "must be a Slack token (xoxb-…)").optional(),
+  SLACK_API_URL: httpUrl("must be an http(s) URL").default("https://slack.com/api/"),
+  /** How often the worker looks for chart schedules that are due. */
+  WORKER_POLL_MS: positiveInt(30_000, 3_600_000),
+  /** Rows in esbmcp_ tables (and stored charts) older than this are deleted by the daily retention job. */
+  RETENTION_DAYS: positiveInt(90, 36_500),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO_SCALE: z
     .string()

@@ -7,6 +7,7 @@ export {
   type StoredApproval,
 } from "./approvals.ts";
 export { AuditWriter } from "./audit.ts";
+export { IMAGE_LINK_TTL_SECONDS, PgImageStore, type StoredImage } from "./images.ts";
 export { createGatewayApp, type HttpDeps, listen, type RunningServer } from "./http.ts";
 export {
   type InternalCaller,
@@ -22,6 +23,7 @@ export {
 export { createMcpServer, type McpCallContext, McpHttpEndpoint, toolErrorResult } from "./mcp.ts";
 export {
   argumentsHash,
+  type CallImage,
   type CallRequest,
   type CallResult,
   type GatewayDeps,

@@ -6,7 +6,11 @@ import {
   type Caller,
   checkApproval,
   type EdgeFunctions,
+  type EventbriteApi,
+  type ImageRef,
+  type ImageStore,
   redactFields,
+  type ToolContext,
   ToolError,
   type ToolRegistry,
 } from "../catalog/index.ts";
@@ -58,6 +62,16 @@ export interface GatewayDeps {
   tools: Config["tools"];
   /** Supabase Edge Functions for write tools (remote, or the local demo implementation). */
   edge: EdgeFunctions;
+  /** Eventbrite's API, or null when no token is configured. */
+  eventbrite: EventbriteApi | null;
+  /** Where tools store rendered images (charts) and how they are linked. */
+  images: ImageStore;
+}
+
+/** An image a call stored, with its bytes for channels that deliver images themselves. */
+export interface CallImage {
+  ref: ImageRef;
+  png: Uint8Array;
 }
 
 export interface CallRequest {
@@ -80,6 +94,8 @@ export interface CallResult {
   truncated: boolean;
   rowCount: number;
   durationMs: number;
+  /** Images the call stored (the result refers to them by id and URL; never bytes in JSON). */
+  images: CallImage[];
 }
 
 function canonicalJson(value: unknown): string {
@@ -148,6 +164,7 @@ interface CallTrace {
 
 interface RunOutcome {
   tool: AnyTool;
+  images: CallImage[];
   result: unknown;
   rowCount: number;
   truncated: boolean;
@@ -278,6 +295,7 @@ export class ToolGateway {
         truncated: outcome.truncated,
         rowCount: outcome.rowCount,
         durationMs,
+        images: outcome.images,
       };
     } catch (error) {
       if (error instanceof ToolError) {
@@ -381,19 +399,17 @@ export class ToolGateway {
       // each statement in a read-only transaction without BEGIN/COMMIT round trips; a handler that
       // needs one snapshot across statements opens `ctx.sql.begin(...)` itself. Writes get one
       // explicit read-write transaction around the whole handler.
-      const { edge } = this.#deps;
-      const idempotencyKey = approvalId ? idempotencyKeyFor(approvalId) : null;
+      const images: CallImage[] = [];
+      const context = (sql: Sql): ToolContext => this.#context(sql, caller, approvalId, images);
       const raw = tool.policy.writes
         ? await this.#deps.toolSql.begin("read write", async (tx) => {
             // Used in the write's own transaction: a failed write leaves the approval usable.
             if (approvalId) await this.#consume(tx as unknown as Sql, approvalId);
-            const sql = tx as unknown as Sql;
-            return tool.handler(args, { sql, caller, rowCap: tools.rowCap, edge, idempotencyKey });
+            return tool.handler(args, context(tx as unknown as Sql));
           })
         : await (async () => {
             if (approvalId) await this.#consume(this.#deps.sql, approvalId);
-            const sql = this.#deps.toolSql;
-            return tool.handler(args, { sql, caller, rowCap: tools.rowCap, edge, idempotencyKey });
+            return tool.handler(args, context(this.#deps.toolSql));
           })();
       const shaped = capRows(raw, tools.rowCap);
       const result =
@@ -403,7 +419,7 @@ export class ToolGateway {
         execution_id: trace.executionId,
         decision: "role_allowed",
       });
-      return { tool, result, rowCount: shaped.rowCount, truncated: shaped.truncated };
+      return { tool, result, rowCount: shaped.rowCount, truncated: shaped.truncated, images };
     } catch (thrown) {
       const error = this.#classify(thrown, tool, request, trace);
       this.#event(request, "tool_failed", tool.name, {
@@ -413,6 +429,28 @@ export class ToolGateway {
       });
       throw error;
     }
+  }
+
+  /** What a handler may use: its transaction, the outside systems, and the stores for its outputs. */
+  #context(sql: Sql, caller: Caller, approvalId: string | undefined, images: CallImage[]): ToolContext {
+    const { edge, eventbrite, tools } = this.#deps;
+    const store = this.#deps.images;
+    return {
+      sql,
+      caller,
+      rowCap: tools.rowCap,
+      edge,
+      idempotencyKey: approvalId ? idempotencyKeyFor(approvalId) : null,
+      eventbrite,
+      images: {
+        async save(image) {
+          const ref = await store.save(image);
+          images.push({ ref, png: image.png });
+          return ref;
+        },
+      },
+      record: (work) => this.#deps.sql.begin((tx) => work(tx as unknown as Sql)) as never,
+    };
   }
 
   /**

@@ -2,6 +2,7 @@ import {
   type AnyTool,
   applyOverrides,
   type EdgeFunctions,
+  type EventbriteApi,
   loadToolOverrides,
   ToolRegistry,
 } from "../catalog/index.ts";
@@ -10,6 +11,7 @@ import { createSql, type Sql } from "../db/index.ts";
 import { unconfiguredEdgeFunctions } from "../edge/index.ts";
 import { createGatewayMetrics, type GatewayMetrics, type Logger } from "../observability/index.ts";
 import { AuditWriter } from "./audit.ts";
+import { PgImageStore } from "./images.ts";
 import { type InternalSecrets, NonceStore } from "./internal.ts";
 import { ToolGateway } from "./pipeline.ts";
 import { TokenVerifier } from "./tokens.ts";
@@ -19,6 +21,9 @@ export interface ToolService {
   tokens: TokenVerifier;
   metrics: GatewayMetrics;
   audit: AuditWriter;
+  images: PgImageStore;
+  /** Tell the service the address it ended up listening on (GATEWAY_PORT=0), for links. */
+  listeningAt(url: string): void;
   /** The signed internal endpoint's secrets and nonce store, when it is enabled. */
   internal: { secrets: InternalSecrets; nonces: NonceStore } | undefined;
   /** Finish calls in progress, write the audit buffer, close the tool pool. */
@@ -54,6 +59,8 @@ export function startToolService(options: {
   internalSecrets?: InternalSecrets;
   /** Edge Functions for write tools; without them such calls fail with UPSTREAM. */
   edge?: EdgeFunctions;
+  /** Eventbrite's API when a token is configured. */
+  eventbrite?: EventbriteApi | null;
 }): ToolService {
   const { config, logger } = options;
   const registry = buildRegistry(options.tools, config);
@@ -64,6 +71,9 @@ export function startToolService(options: {
     readOnlyByDefault: true,
   });
   const metrics = createGatewayMetrics();
+  let publicUrl =
+    config.gateway.publicUrl ?? `http://${config.gateway.host}:${config.gateway.port}`;
+  const images = new PgImageStore(options.sql, () => publicUrl);
   const audit = new AuditWriter(options.sql, logger, metrics, { gatewayVersion: options.version });
   const gateway = new ToolGateway({
     sql: options.sql,
@@ -74,12 +84,19 @@ export function startToolService(options: {
     logger,
     tools: config.tools,
     edge: options.edge ?? unconfiguredEdgeFunctions,
+    eventbrite: options.eventbrite ?? null,
+    images,
   });
   return {
     gateway,
     tokens: new TokenVerifier(options.sql),
     metrics,
     audit,
+    images,
+    listeningAt(url) {
+      // Only when not configured: a configured public URL is how people reach us (proxies).
+      if (!config.gateway.publicUrl) publicUrl = url;
+    },
     internal: options.internalSecrets
       ? { secrets: options.internalSecrets, nonces: new NonceStore(options.sql) }
       : undefined,

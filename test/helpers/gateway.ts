@@ -1,7 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll } from "vitest";
-import type { AnyTool, EdgeFunctions, Role } from "../../src/catalog/index.ts";
+import type { AnyTool, EdgeFunctions, EventbriteApi, Role } from "../../src/catalog/index.ts";
 import { type Config, loadConfig } from "../../src/config/index.ts";
 import {
   createGatewayApp,
@@ -34,7 +34,12 @@ export interface TestGateway {
  */
 export function startTestToolService(
   db: TestDatabase,
-  options: { env?: Record<string, string>; tools?: readonly AnyTool[]; edge?: EdgeFunctions } = {},
+  options: {
+    env?: Record<string, string>;
+    tools?: readonly AnyTool[];
+    edge?: EdgeFunctions;
+    eventbrite?: EventbriteApi | null;
+  } = {},
 ): ToolService {
   return startToolService({
     sql: db.sql,
@@ -44,6 +49,7 @@ export function startTestToolService(
     tools: options.tools ?? allTools,
     version: "test",
     ...(options.edge ? { edge: options.edge } : {}),
+    ...(options.eventbrite ? { eventbrite: options.eventbrite } : {}),
   });
 }
 
@@ -82,6 +88,7 @@ export function useGateway(db: TestDatabase, env: Record<string, string> = {}): 
       tools: service,
     });
     server = await listen(app, "127.0.0.1", 0);
+    service.listeningAt(server.url);
   });
   afterAll(async () => {
     await server?.close();

@@ -1,6 +1,14 @@
-import { type AnyTool, type Caller, type EdgeFunctions, ToolError } from "../../src/catalog/index.ts";
+import {
+  type AnyTool,
+  type Caller,
+  type EdgeFunctions,
+  type EventbriteApi,
+  type ToolContext,
+  ToolError,
+} from "../../src/catalog/index.ts";
 import type { Sql } from "../../src/db/index.ts";
 import { unconfiguredEdgeFunctions } from "../../src/edge/index.ts";
+import { PgImageStore } from "../../src/gateway/index.ts";
 
 export const OPS_CALLER: Caller = {
   userId: "U-test-ops",
@@ -10,6 +18,28 @@ export const OPS_CALLER: Caller = {
   sessionId: null,
   via: "token",
 };
+
+export interface ToolRunOptions {
+  caller?: Caller;
+  edge?: EdgeFunctions;
+  eventbrite?: EventbriteApi | null;
+  idempotencyKey?: string | null;
+  rowCap?: number;
+}
+
+/** A handler's context as the gateway builds it: `sql` is the call's transaction, `pool` Arthur's pool. */
+export function toolContext(sql: Sql, pool: Sql, options: ToolRunOptions = {}): ToolContext {
+  return {
+    sql,
+    caller: options.caller ?? OPS_CALLER,
+    rowCap: options.rowCap ?? 200,
+    edge: options.edge ?? unconfiguredEdgeFunctions,
+    idempotencyKey: options.idempotencyKey ?? null,
+    eventbrite: options.eventbrite ?? null,
+    images: new PgImageStore(pool, () => "http://127.0.0.1:8081"),
+    record: (work) => pool.begin((tx) => work(tx as unknown as Sql)) as never,
+  };
+}
 
 /**
  * Validate `args` with the tool's own schema and run its handler the way the gateway runs read
@@ -24,13 +54,7 @@ export async function runReadTool<T = unknown>(
 ): Promise<T> {
   const parsed = tool.input.parse(args);
   return (await sql.begin("read only", (tx) =>
-    tool.handler(parsed, {
-      sql: tx as unknown as Sql,
-      caller,
-      rowCap,
-      edge: unconfiguredEdgeFunctions,
-      idempotencyKey: null,
-    }),
+    tool.handler(parsed, toolContext(tx as unknown as Sql, sql, { caller, rowCap })),
   )) as T;
 }
 
@@ -42,17 +66,11 @@ export async function runWriteTool<T = unknown>(
   sql: Sql,
   tool: AnyTool,
   args: unknown,
-  options: { caller?: Caller; edge?: EdgeFunctions; idempotencyKey?: string | null; rowCap?: number } = {},
+  options: ToolRunOptions = {},
 ): Promise<T> {
   const parsed = tool.input.parse(args);
   return (await sql.begin("read write", (tx) =>
-    tool.handler(parsed, {
-      sql: tx as unknown as Sql,
-      caller: options.caller ?? OPS_CALLER,
-      rowCap: options.rowCap ?? 200,
-      edge: options.edge ?? unconfiguredEdgeFunctions,
-      idempotencyKey: options.idempotencyKey ?? null,
-    }),
+    tool.handler(parsed, toolContext(tx as unknown as Sql, sql, options)),
   )) as T;
 }
 

@@ -6,7 +6,7 @@ import type { Sql } from "../../db/index.ts";
 import { createSql, migrateArthur, openDatabase, withDatabaseName } from "../../db/index.ts";
 import { applyDemoSchema, clearDemoData, defaultAnchor, latestSeed } from "../../demo/index.ts";
 import { unconfiguredEdgeFunctions } from "../../edge/index.ts";
-import { createToken, InternalGatewayClient } from "../../gateway/index.ts";
+import { createToken, InternalGatewayClient, PgImageStore } from "../../gateway/index.ts";
 import { allTools } from "../../packs/index.ts";
 import { freePort } from "../../shared/index.ts";
 import { seedWithProgress } from "../db-commands.ts";
@@ -249,6 +249,9 @@ export async function benchGateway(
         rowCap: rt.config.tools.rowCap,
         edge: unconfiguredEdgeFunctions,
         idempotencyKey: null,
+        eventbrite: null,
+        images: new PgImageStore(sql, () => gateway.url),
+        record: (work) => sql.begin((tx) => work(tx as unknown as typeof sql)) as never,
       });
     });
     // MCP first: the gateway is warm from the load burst above.

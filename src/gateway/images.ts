@@ -1,0 +1,103 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { ImageRef, ImageStore } from "../catalog/index.ts";
+import type { Sql } from "../db/index.ts";
+
+/** How long an image link works; the image itself lives until retention removes it. */
+export const IMAGE_LINK_TTL_SECONDS = 7 * 24 * 3600;
+const KEY_NAME = "image-links";
+
+export interface StoredImage {
+  id: string;
+  mediaType: "image/png";
+  data: Buffer;
+  createdAt: Date;
+}
+
+/**
+ * Images in `arthur_images`, linked by signed URLs (`/images/<id>.png?expires=…&signature=…`).
+ * The signing key lives in the database so every replica serves every other replica's links.
+ */
+export class PgImageStore implements ImageStore {
+  readonly #sql: Sql;
+  readonly #baseUrl: () => string;
+  #key: Promise<Buffer> | undefined;
+
+  /** `baseUrl` is read per link: with GATEWAY_PORT=0 the port is known only once listening. */
+  constructor(sql: Sql, baseUrl: () => string) {
+    this.#sql = sql;
+    this.#baseUrl = baseUrl;
+  }
+
+  async save(image: {
+    png: Uint8Array;
+    width: number;
+    height: number;
+    kind: string;
+    eid?: string | null;
+    createdBy: string;
+  }): Promise<ImageRef> {
+    const data = Buffer.from(image.png);
+    const [row] = await this.#sql<{ id: string }[]>`
+      insert into arthur_images (kind, eid, width, height, bytes, sha256, data, created_by)
+      values (${image.kind}, ${image.eid ?? null}, ${image.width}, ${image.height}, ${data.length},
+              ${createHash("sha256").update(data).digest("hex")}, ${data}, ${image.createdBy})
+      returning id`;
+    const id = (row as { id: string }).id;
+    return {
+      id,
+      url: await this.link(id),
+      media_type: "image/png",
+      width: image.width,
+      height: image.height,
+      bytes: data.length,
+    };
+  }
+
+  /** A signed link to an image, valid for `ttlSeconds`. */
+  async link(id: string, ttlSeconds = IMAGE_LINK_TTL_SECONDS, now = Date.now()): Promise<string> {
+    const expires = Math.floor(now / 1000) + ttlSeconds;
+    const signature = sign(await this.#signingKey(), id, expires);
+    return `${this.#baseUrl()}/images/${id}.png?expires=${expires}&signature=${signature}`;
+  }
+
+  /** Does this link's signature hold, and is it unexpired? (Pure apart from the key lookup.) */
+  async verifyLink(
+    id: string,
+    expires: string | undefined,
+    signature: string | undefined,
+    now = Date.now(),
+  ): Promise<"valid" | "expired" | "invalid"> {
+    if (!expires || !signature || !/^\d{1,12}$/.test(expires) || !/^[0-9a-f]{64}$/.test(signature)) {
+      return "invalid";
+    }
+    const expected = Buffer.from(sign(await this.#signingKey(), id, Number(expires)), "hex");
+    if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) return "invalid";
+    return Number(expires) * 1000 < now ? "expired" : "valid";
+  }
+
+  async load(id: string): Promise<StoredImage | undefined> {
+    const [row] = await this.#sql<{ media_type: "image/png"; data: Buffer; created_at: Date }[]>`
+      select media_type, data, created_at from arthur_images where id = ${id}`;
+    return row ? { id, mediaType: row.media_type, data: row.data, createdAt: row.created_at } : undefined;
+  }
+
+  #signingKey(): Promise<Buffer> {
+    this.#key ??= (async () => {
+      // First replica to ask creates the key; every later one reads the same row.
+      await this.#sql`
+        insert into arthur_signing_keys (name, secret) values (${KEY_NAME}, ${randomBytes(32)})
+        on conflict (name) do nothing`;
+      const [row] = await this.#sql<{ secret: Buffer }[]>`
+        select secret from arthur_signing_keys where name = ${KEY_NAME}`;
+      return (row as { secret: Buffer }).secret;
+    })().catch((error: unknown) => {
+      this.#key = undefined;
+      throw error;
+    });
+    return this.#key;
+  }
+}
+
+function sign(key: Buffer, id: string, expires: number): string {
+  return createHmac("sha256", key).update(`${id}.${expires}`).digest("hex");
+}
