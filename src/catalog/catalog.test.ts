@@ -101,7 +101,10 @@ describe("registry", () => {
       properties: { eid: { pattern: string }; limit: { maximum: number; default: number } };
       required?: string[];
     };
-    expect(schema.properties.eid.pattern).toBe("^ab\\d{1,6}$");
+    // JSON Schema patterns have no flags: the pattern itself must accept any case, as the zod input does.
+    const pattern = new RegExp(schema.properties.eid.pattern);
+    expect(["AB4001", "ab4001", "Ab4001"].map((v) => pattern.test(v))).toEqual([true, true, true]);
+    expect(pattern.test("XY4001")).toBe(false);
     expect(schema.properties.limit).toMatchObject({ maximum: 25, default: 10 });
     expect(schema.required).toEqual(["eid"]);
   });

@@ -20,7 +20,7 @@ export const DOMAINS = [
 ] as const;
 export type Domain = (typeof DOMAINS)[number];
 
-export type PiiKind = "email" | "phone" | "card";
+export type PiiKind = "email" | "phone" | "card" | "text";
 
 /** How the gateway treats a tool; deployments may override roles, risk, approval and enablement. */
 export interface ToolPolicy {

@@ -5,7 +5,8 @@ export const eid = () =>
   z
     .string()
     .trim()
-    .regex(/^ab\d{1,6}$/i, { message: 'must be an event id like "AB4001"' })
+    // No /i flag: JSON Schema patterns carry no flags, so MCP clients would see a lowercase-only pattern.
+    .regex(/^[Aa][Bb]\d{1,6}$/, { message: 'must be an event id like "AB4001"' })
     .transform((value) => value.toUpperCase())
     .describe('Event id, "AB" followed by digits, e.g. AB4001');
 

@@ -1,3 +1,4 @@
+import { findPhoneNumbersInText } from "libphonenumber-js";
 import type { PiiKind } from "./define.ts";
 
 export function maskEmail(value: string): string {
@@ -16,15 +17,54 @@ export function maskCard(value: string): string {
   return digits.length < 4 ? "****" : `**** **** **** ${digits.slice(-4)}`;
 }
 
+// Local part, "@", then a domain of dot-separated labels ending in letters.
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// A word announcing a phone number shortly before a bare run of digits ("call 4165550123").
+const PHONE_CUE = /\b(?:call|phone|tel|cell|mobile|text|sms|whatsapp|ph)\b\W{0,3}(?:\w+\W{1,3}){0,2}$/i;
+
+/**
+ * Mask the email addresses and phone numbers inside free text (a Slack message), leaving the rest
+ * as written. Phones are found by libphonenumber-js (US numbers by default, any number written
+ * with a leading +). A bare run of digits ("8123456789") is far more often an order or Eventbrite
+ * id than a phone in ops chat, so it is masked only right after a word such as "call" or "cell";
+ * dates, times, timestamps and event ids never look like valid numbers and stay intact.
+ */
+export function maskContactsInText(text: string): string {
+  const spans: { start: number; end: number; masked: string }[] = [];
+  for (const match of text.matchAll(EMAIL_IN_TEXT)) {
+    spans.push({ start: match.index, end: match.index + match[0].length, masked: maskEmail(match[0]) });
+  }
+  for (const found of findPhoneNumbersInText(text, "US")) {
+    const { startsAt: start, endsAt: end } = found;
+    if (spans.some((s) => start < s.end && end > s.start)) continue;
+    // Glued to a word or number ("AB4165550123", "x4165550123"): part of an identifier.
+    if (start > 0 && /[\p{L}\p{N}_]/u.test(text[start - 1] ?? "")) continue;
+    const raw = text.slice(start, end);
+    if (/^\d+$/.test(raw) && !PHONE_CUE.test(text.slice(Math.max(0, start - 32), start))) continue;
+    spans.push({ start, end, masked: maskPhone(raw) });
+  }
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a.start - b.start);
+  let out = "";
+  let at = 0;
+  for (const span of spans) {
+    out += text.slice(at, span.start) + span.masked;
+    at = span.end;
+  }
+  return out + text.slice(at);
+}
+
 const MASKS: Record<PiiKind, (value: string) => string> = {
   email: maskEmail,
   phone: maskPhone,
   card: maskCard,
+  text: maskContactsInText,
 };
 
 /**
  * Mask the values of the declared PII fields anywhere in a result. Driven by field names from the
- * tool's definition, never by pattern-matching text, so dates and Eventbrite ids stay intact.
+ * tool's definition: a field of kind "text" (free text such as a Slack message) has the contacts
+ * inside it masked; every other kind masks the whole value.
  */
 export function redactFields<T>(value: T, fields: Readonly<Record<string, PiiKind>>): T {
   if (Array.isArray(value)) return value.map((item) => redactFields(item, fields)) as T;

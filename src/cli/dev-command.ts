@@ -13,6 +13,8 @@ import {
   type RunningServer,
   type ToolService,
 } from "../gateway/index.ts";
+import { ensureSampleKnowledge } from "../knowledge/index.ts";
+import { type RunningWorker, startConfiguredWorker } from "../worker/index.ts";
 import { seedWithProgress } from "./db-commands.ts";
 import { loadRuntime, onShutdownSignal, type Runtime, runCommand } from "./runtime.ts";
 import { startTools, VERSION } from "./services.ts";
@@ -20,6 +22,8 @@ import { startTools, VERSION } from "./services.ts";
 /** Seed the demo the first time Arthur manages an embedded database (or when --demo asks for it). */
 async function prepareDemo(db: Database, rt: Runtime): Promise<void> {
   await applyDemoSchema(db.sql);
+  // The synthetic Slack export, so knowledge search answers in the demo (once; never re-imported).
+  await ensureSampleKnowledge(db.sql);
   if (await demoHasData(db.sql)) return;
   const options = { scale: rt.config.demo.scale, seed: rt.config.demo.seed, anchor: defaultAnchor() };
   rt.logger.info(options, "seeding the demo Art Battle database (first run)");
@@ -34,12 +38,15 @@ async function openService(
   db: Database;
   startTools: () => ToolService;
   serving: (server: RunningServer) => void;
+  working: (worker: RunningWorker) => void;
 }> {
   const db = await openDatabase(rt.config, rt.logger);
   let server: RunningServer | undefined;
   let service: ToolService | undefined;
+  let worker: RunningWorker | undefined;
   onShutdownSignal(rt, async () => {
     await server?.close();
+    await worker?.stop();
     await service?.close();
     await db.close();
   });
@@ -51,6 +58,9 @@ async function openService(
     },
     serving: (s) => {
       server = s;
+    },
+    working: (w) => {
+      worker = w;
     },
   };
 }
@@ -87,9 +97,10 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
     callerSecret: randomBytes(32).toString("hex"),
     signingSecret: randomBytes(32).toString("hex"),
   };
-  const { db, startTools, serving } = await openService(rt, secrets);
+  const { db, startTools, serving, working } = await openService(rt, secrets);
   let server: RunningServer;
   let tokenPath: string;
+  let worker: RunningWorker;
   try {
     await migrateArthur(db.sql);
     if (db.embedded || flags.demo) await prepareDemo(db, rt);
@@ -97,6 +108,13 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
     tokenPath = await ensureDevToken(db, rt, service);
     server = await serveGateway(db, rt, service);
     serving(server);
+    worker = await startConfiguredWorker({
+      sql: db.sql,
+      databaseUrl: db.url,
+      config: rt.config,
+      logger: rt.logger,
+    });
+    working(worker);
   } catch (error) {
     await db.close();
     throw error;
@@ -106,6 +124,7 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
     `Arthur ready in ${seconds}s — gateway ${server.url} (/mcp, /healthz, /readyz, /metrics) · database ${maskDatabaseUrl(db.url)}` +
       `${db.embedded ? " (embedded; full URL: npx arthur db url)" : ""} · Ctrl-C to stop`,
   );
+  console.log(`Worker: ${worker.description}`);
   console.log(
     `MCP clients: ${server.url}/mcp with header "Authorization: Bearer $(cat ${relative(process.cwd(), tokenPath) || tokenPath})" (ops role)`,
   );

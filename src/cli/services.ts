@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Database } from "../db/index.ts";
 import { createEdgeFunctions } from "../edge/index.ts";
+import { createEventbriteApi } from "../eventbrite/index.ts";
 import { type InternalSecrets, startToolService, type ToolService } from "../gateway/index.ts";
 import { allTools } from "../packs/index.ts";
 import type { Runtime } from "./runtime.ts";
@@ -20,6 +21,7 @@ export function startTools(db: Database, rt: Runtime, internalSecrets?: Internal
     tools: allTools,
     version: VERSION,
     edge: createEdgeFunctions(rt.config.edge, db),
+    eventbrite: createEventbriteApi(rt.config.eventbrite),
     ...(internalSecrets ? { internalSecrets } : {}),
   });
 }

@@ -99,7 +99,11 @@ export const envSchema = z.object({
   EB_ORG_ID: z.string().trim().regex(/^\d+$/, "must be a numeric Eventbrite organization id").optional(),
   EVENTBRITE_API_URL: httpUrl("must be an http(s) URL").default("https://www.eventbriteapi.com/v3"),
   /** Slack bot token (xoxb-…): the worker posts scheduled charts with it. */
-  SLACK_BOT_TOKEN: z.string().trim().regex(/^xox[a-z]-/, "must be a Slack token (xoxb-…)").optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^xox[a-z]-/, "must be a Slack token (xoxb-…)")
+    .optional(),
   SLACK_API_URL: httpUrl("must be an http(s) URL").default("https://slack.com/api/"),
   /** How often the worker looks for chart schedules that are due. */
   WORKER_POLL_MS: positiveInt(30_000, 3_600_000),

@@ -24,7 +24,7 @@ export interface HttpDeps {
   version: string;
   /** The tool endpoints; absent in a probes-only shell. */
   /** The tool service whose endpoints to serve (its internal endpoint only when it has secrets). */
-  tools?: Pick<ToolService, "gateway" | "tokens" | "metrics" | "internal">;
+  tools?: Pick<ToolService, "gateway" | "tokens" | "metrics" | "internal" | "images">;
 }
 
 /** Largest bodies accepted: MCP carries tool arguments from any client; the assistant's calls are small. */
@@ -237,6 +237,37 @@ export function createGatewayApp(deps: HttpDeps): Hono {
         }
       });
     }
+
+    // Stored images (charts): a signed link works on its own (Slack, a browser); a valid token works too.
+    app.get("/images/:file", async (c) => {
+      const match = /^([0-9a-f-]{36})\.png$/.exec(c.req.param("file"));
+      if (!match?.[1]) return c.json({ error: { code: "NOT_FOUND", message: "No such image" } }, 404);
+      const id = match[1];
+      const link = await tools.images.verifyLink(id, c.req.query("expires"), c.req.query("signature"));
+      if (link !== "valid" && !(await bearer(c))) {
+        return link === "expired"
+          ? c.json(
+              {
+                error: {
+                  code: "LINK_EXPIRED",
+                  message: "This image link has expired; generate the chart again",
+                },
+              },
+              410,
+            )
+          : unauthenticated(c, "A signed image link or a valid personal token is required");
+      }
+      const image = await tools.images.load(id);
+      if (!image)
+        return c.json(
+          { error: { code: "NOT_FOUND", message: "No such image (it may have been removed by retention)" } },
+          404,
+        );
+      c.header("Content-Type", image.mediaType);
+      c.header("Cache-Control", "private, max-age=86400, immutable");
+      c.header("X-Content-Type-Options", "nosniff");
+      return c.body(new Uint8Array(image.data));
+    });
 
     app.get("/metrics", async (c) => {
       const caller = await bearer(c);

@@ -7,8 +7,8 @@ export {
   type StoredApproval,
 } from "./approvals.ts";
 export { AuditWriter } from "./audit.ts";
-export { IMAGE_LINK_TTL_SECONDS, PgImageStore, type StoredImage } from "./images.ts";
 export { createGatewayApp, type HttpDeps, listen, type RunningServer } from "./http.ts";
+export { IMAGE_LINK_TTL_SECONDS, PgImageStore, type StoredImage } from "./images.ts";
 export {
   type InternalCaller,
   InternalGatewayClient,

@@ -96,7 +96,15 @@ export function createMcpServer(options: {
           ? (outcome.result as Record<string, unknown>)
           : { items: outcome.result };
       return {
-        content: [{ type: "text", text: JSON.stringify(outcome.result) }],
+        content: [
+          { type: "text", text: JSON.stringify(outcome.result) },
+          // The result refers to stored images by id and link; MCP clients get the picture itself too.
+          ...outcome.images.map((image) => ({
+            type: "image" as const,
+            data: Buffer.from(image.png).toString("base64"),
+            mimeType: image.ref.media_type,
+          })),
+        ],
         structuredContent: structured,
       };
     } catch (error) {

@@ -71,8 +71,7 @@ export function startToolService(options: {
     readOnlyByDefault: true,
   });
   const metrics = createGatewayMetrics();
-  let publicUrl =
-    config.gateway.publicUrl ?? `http://${config.gateway.host}:${config.gateway.port}`;
+  let publicUrl = config.gateway.publicUrl ?? `http://${config.gateway.host}:${config.gateway.port}`;
   const images = new PgImageStore(options.sql, () => publicUrl);
   const audit = new AuditWriter(options.sql, logger, metrics, { gatewayVersion: options.version });
   const gateway = new ToolGateway({

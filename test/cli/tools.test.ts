@@ -21,6 +21,7 @@ describe("arthur tools list", () => {
     const listed = JSON.parse(result.stdout) as {
       tools: {
         name: string;
+        domain: string;
         enabled: boolean;
         roles: string[];
         writes: boolean;
@@ -28,8 +29,9 @@ describe("arthur tools list", () => {
       }[];
     };
     expect(listed.tools.map((t) => t.name)).toEqual(allTools.map((t) => t.name));
-    // The 15 data-read tools plus the 40 of profile-integrity, payments, growth-marketing, platform and memory.
-    expect(listed.tools).toHaveLength(55);
+    // All 67 tools of the original policy table, over its eight domains.
+    expect(listed.tools).toHaveLength(67);
+    expect(new Set(listed.tools.map((t) => t.domain)).size).toBe(8);
     for (const tool of listed.tools) {
       expect(Object.keys(tool)).toEqual(
         expect.arrayContaining(["domain", "roles", "risk", "writes", "requires_approval"]),
@@ -44,6 +46,10 @@ describe("arthur tools list", () => {
       "process_artist_payment",
       "send_payment_reminder",
       "create_bug_report",
+      "refresh_eventbrite_data",
+      "set_chart_comparators",
+      "schedule_chart_autopost",
+      "update_chart_schedule",
       "update_memory",
       "rollback_memory",
     ]);

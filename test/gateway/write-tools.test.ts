@@ -110,6 +110,10 @@ async function writeSamples(): Promise<Record<string, Record<string, unknown>>> 
     create_bug_report: { title: "Chart missing", description: "No chart was posted" },
     update_memory: { scope_type: "channel", scope_id: "C0FINANCE1", content_md: "## Notes\n- hello" },
     rollback_memory: { scope_type: "channel", scope_id: "C0FINANCE1" },
+    refresh_eventbrite_data: { eid: "AB4125", force: true },
+    set_chart_comparators: { eid: "AB4125", comparator_eids: ["AB4001"] },
+    schedule_chart_autopost: { eid: "AB4125", slack_channel_id: "C0FINANCE1" },
+    update_chart_schedule: { eid: "AB4125", action: "pause" },
   };
 }
 

@@ -24,9 +24,11 @@ type Row = [
 ];
 
 /**
- * original-system.md §1.2, every tool Arthur ships so far (#1–#51, #62–#65): name, domain, R/W, risk,
- * roles, confirmation, max calls per request and argument names (`*` = required). "W" means the
- * tool changes state whatever its risk label, so here it means `writes` — and the write gate. The last
+ * original-system.md §1.2, all 67 tools: name, domain, R/W, risk, roles, confirmation, max calls per
+ * request and argument names (`*` = required). "W" means the tool changes state whatever its risk
+ * label, so here it means `writes` — and the write gate. Two "W" rows are reads here on purpose:
+ * get_chart_comparators (#54) and generate_chart (#56) only keep bookkeeping (a score cache, the
+ * stored image and its log line), written outside the call like audit rows (docs/charts.md). The last
  * two columns are ours: passthrough, and the kinds of personal data a result declares for masking
  * (wider than the original's redaction column where results carry more, e.g. a recipient's phone).
  */
@@ -603,6 +605,146 @@ const POLICY_TABLE: Row[] = [
     [],
   ],
   [
+    52,
+    "refresh_eventbrite_data",
+    "eventbrite-charts",
+    true,
+    "low",
+    [O, EP, M],
+    false,
+    2,
+    ["eid", "force"],
+    ["eid"],
+    false,
+    [],
+  ],
+  [
+    53,
+    "verify_eventbrite_config",
+    "eventbrite-charts",
+    false,
+    "low",
+    [O, EP, M, V],
+    false,
+    2,
+    ["eid"],
+    [],
+    false,
+    ["email"],
+  ],
+  [
+    54,
+    "get_chart_comparators",
+    "eventbrite-charts",
+    false,
+    "low",
+    [O, EP, M, V],
+    false,
+    2,
+    ["eid", "force_rescore"],
+    ["eid"],
+    false,
+    [],
+  ],
+  [
+    55,
+    "set_chart_comparators",
+    "eventbrite-charts",
+    true,
+    "medium",
+    [O, EP, M],
+    false,
+    2,
+    ["eid", "comparator_eids"],
+    ["eid", "comparator_eids"],
+    false,
+    [],
+  ],
+  [
+    56,
+    "generate_chart",
+    "eventbrite-charts",
+    false,
+    "low",
+    [O, EP, M],
+    false,
+    2,
+    ["eid", "include_comparators", "comparator_eids"],
+    ["eid"],
+    false,
+    [],
+  ],
+  [
+    57,
+    "schedule_chart_autopost",
+    "eventbrite-charts",
+    true,
+    "medium",
+    [O, EP, M],
+    true,
+    1,
+    ["eid", "slack_channel_id", "cadence", "comparator_eids"],
+    ["eid", "slack_channel_id"],
+    false,
+    [],
+  ],
+  [
+    58,
+    "get_chart_schedule",
+    "eventbrite-charts",
+    false,
+    "low",
+    [O, EP, M, V],
+    false,
+    2,
+    ["eid", "status"],
+    [],
+    false,
+    [],
+  ],
+  [
+    59,
+    "update_chart_schedule",
+    "eventbrite-charts",
+    true,
+    "medium",
+    [O, EP, M],
+    false,
+    2,
+    ["eid", "action"],
+    ["eid", "action"],
+    false,
+    [],
+  ],
+  [
+    60,
+    "get_chart_history",
+    "eventbrite-charts",
+    false,
+    "low",
+    [O, EP, M, V],
+    false,
+    2,
+    ["eid", "limit"],
+    ["eid"],
+    false,
+    [],
+  ],
+  [
+    61,
+    "get_chart_scheduler_status",
+    "eventbrite-charts",
+    false,
+    "low",
+    [O, V],
+    false,
+    2,
+    ["hours_back"],
+    [],
+    false,
+    [],
+  ],
+  [
     62,
     "get_memory",
     "memory",
@@ -658,12 +800,27 @@ const POLICY_TABLE: Row[] = [
     false,
     [],
   ],
+  [
+    66,
+    "search_slack_knowledge",
+    "slack-knowledge",
+    false,
+    "low",
+    [O, EP, F, M],
+    false,
+    3,
+    ["query", "limit", "channel", "user", "start_date", "end_date", "include_thread_context"],
+    ["query"],
+    false,
+    ["text"],
+  ],
+  [67, "get_slack_knowledge_stats", "slack-knowledge", false, "low", [O], false, 2, [], [], true, []],
 ];
 
 describe("the catalogue against the original policy table", () => {
   const registry = new ToolRegistry(allTools);
 
-  it("has exactly these 55 tools, in the table's order", () => {
+  it("has exactly these 67 tools, in the table's order", () => {
     expect(allTools.map((tool) => tool.name)).toEqual(POLICY_TABLE.map(([, name]) => name));
   });
 

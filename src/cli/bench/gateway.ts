@@ -68,7 +68,15 @@ export const SAMPLE_ARGUMENTS: Record<string, Record<string, unknown>> = {
   get_bot_sessions: { hours_back: 720, limit: 20 },
   get_bot_tool_stats: { hours_back: 720 },
   get_bug_reports: { status: "open" },
+  verify_eventbrite_config: { eid: "AB4124" },
+  get_chart_comparators: { eid: "AB4125" },
+  generate_chart: { eid: "AB4125" },
+  get_chart_schedule: { status: "active" },
+  get_chart_history: { eid: "AB4125" },
+  get_chart_scheduler_status: { hours_back: 24 },
   get_memory: { scope_type: "channel", scope_id: "C0123ABCD" },
+  search_slack_knowledge: { query: "venue load-in", limit: 10 },
+  get_slack_knowledge_stats: {},
   get_memory_versions: { scope_type: "tool", scope_id: "lookup_person", limit: 10 },
 };
 

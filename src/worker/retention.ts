@@ -1,0 +1,29 @@
+import type { Sql } from "../db/index.ts";
+
+export interface RetentionResult {
+  retentionDays: number;
+  /** What esbmcp_cleanup_old_data returned: the cutoff and a count per esbmcp_ table. */
+  esbmcp: { cutoff?: string; deleted?: Record<string, number>; [key: string]: unknown };
+  /** Stored chart images deleted (arthur_images older than the window). */
+  images: number;
+}
+
+/**
+ * Delete what is older than `retentionDays`: every esbmcp_ table through esbmcp_cleanup_old_data
+ * (migration 0005) and stored images, in one transaction. The worker runs it daily.
+ */
+export async function runRetention(sql: Sql, retentionDays: number): Promise<RetentionResult> {
+  return sql.begin(async (tx) => {
+    const [row] = await tx<{ result: RetentionResult["esbmcp"] }[]>`
+      select esbmcp_cleanup_old_data(${retentionDays}::int) as result`;
+    const images = await tx`
+      delete from arthur_images where created_at < now() - make_interval(days => ${retentionDays}::int)`;
+    return { retentionDays, esbmcp: row?.result ?? {}, images: images.count };
+  }) as Promise<RetentionResult>;
+}
+
+/** Total rows deleted, for the log line. */
+export function retentionTotal(result: RetentionResult): number {
+  const tables = Object.values(result.esbmcp.deleted ?? {}).reduce((a, b) => a + Number(b), 0);
+  return tables + result.images;
+}
