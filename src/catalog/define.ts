@@ -107,7 +107,11 @@ export interface ImageStore {
     kind: string;
     eid?: string | null;
     createdBy: string;
+    /** A hash of everything the image shows; lets `reuse` find it instead of drawing it again. */
+    contentKey?: string | null;
   }): Promise<ImageRef>;
+  /** A stored image of this kind and content key, if one exists (a fresh link to it), else null. */
+  reuse(kind: string, contentKey: string): Promise<ImageRef | null>;
 }
 
 export interface ToolContext {

@@ -2,11 +2,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { benchGateway, printGatewayTable } from "./bench/gateway.ts";
+import { benchKnowledge, printKnowledgeTable } from "./bench/knowledge.ts";
 import { benchSeed, printSeedTable } from "./bench/seed.ts";
 import { benchStartup, printStartupTable } from "./bench/startup.ts";
 import { parseNumberOption, runCommand, UsageError } from "./runtime.ts";
 
-const SUITES = ["seed", "startup", "gateway"] as const;
+const SUITES = ["seed", "startup", "gateway", "knowledge"] as const;
 
 function writeResult(name: string, result: { at: string }): void {
   const dir = resolve("bench/results");
@@ -26,10 +27,18 @@ export function registerBenchCommand(program: Command): void {
     .option("--demo-scale <n>", "startup suite: demo scale seeded on the first start", "0.1")
     .option("--calls <n>", "gateway suite: sequential calls per latency measurement", "2000")
     .option("--seconds <n>", "gateway suite: seconds per load level", "10")
+    .option("--messages <n>", "knowledge suite: messages in the synthetic Slack export", "200000")
     .action(
       (
         suite: string,
-        flags: { scale: string; seed: string; demoScale: string; calls: string; seconds: string },
+        flags: {
+          scale: string;
+          seed: string;
+          demoScale: string;
+          calls: string;
+          seconds: string;
+          messages: string;
+        },
       ) =>
         runCommand(async () => {
           if (suite !== "all" && !SUITES.includes(suite as (typeof SUITES)[number])) {
@@ -81,6 +90,17 @@ export function registerBenchCommand(program: Command): void {
             const result = await benchGateway(scale, { calls, seconds });
             printGatewayTable(result);
             writeResult("gateway", result);
+          }
+          if (suite === "knowledge" || suite === "all") {
+            const messages = parseNumberOption(
+              "--messages",
+              flags.messages,
+              (n) => Number.isInteger(n) && n >= 1000 && n <= 2_000_000,
+              "must be a whole number from 1000 to 2000000",
+            );
+            const result = await benchKnowledge({ messages });
+            printKnowledgeTable(result);
+            writeResult("knowledge", result);
           }
         }),
     );

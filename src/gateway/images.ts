@@ -35,22 +35,35 @@ export class PgImageStore implements ImageStore {
     kind: string;
     eid?: string | null;
     createdBy: string;
+    contentKey?: string | null;
   }): Promise<ImageRef> {
     const data = Buffer.from(image.png);
     const [row] = await this.#sql<{ id: string }[]>`
-      insert into arthur_images (kind, eid, width, height, bytes, sha256, data, created_by)
+      insert into arthur_images (kind, eid, width, height, bytes, sha256, data, created_by, content_key)
       values (${image.kind}, ${image.eid ?? null}, ${image.width}, ${image.height}, ${data.length},
-              ${createHash("sha256").update(data).digest("hex")}, ${data}, ${image.createdBy})
+              ${createHash("sha256").update(data).digest("hex")}, ${data}, ${image.createdBy},
+              ${image.contentKey ?? null})
       returning id`;
     const id = (row as { id: string }).id;
-    return {
-      id,
-      url: await this.link(id),
-      media_type: "image/png",
-      width: image.width,
-      height: image.height,
-      bytes: data.length,
-    };
+    return this.#ref(id, image.width, image.height, data.length);
+  }
+
+  async reuse(kind: string, contentKey: string): Promise<ImageRef | null> {
+    return (await this.findByContent(kind, contentKey))?.ref ?? null;
+  }
+
+  /** The newest stored image of this kind and content, with its bytes. */
+  async findByContent(kind: string, contentKey: string): Promise<{ ref: ImageRef; png: Buffer } | null> {
+    const [row] = await this.#sql<{ id: string; width: number; height: number; data: Buffer }[]>`
+      select id, width, height, data from arthur_images
+      where kind = ${kind} and content_key = ${contentKey}
+      order by created_at desc limit 1`;
+    if (!row) return null;
+    return { ref: await this.#ref(row.id, row.width, row.height, row.data.length), png: row.data };
+  }
+
+  async #ref(id: string, width: number, height: number, bytes: number): Promise<ImageRef> {
+    return { id, url: await this.link(id), media_type: "image/png", width, height, bytes };
   }
 
   /** A signed link to an image, valid for `ttlSeconds`. */

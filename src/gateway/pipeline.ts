@@ -8,7 +8,6 @@ import {
   type EdgeFunctions,
   type EventbriteApi,
   type ImageRef,
-  type ImageStore,
   redactFields,
   type ToolContext,
   ToolError,
@@ -25,6 +24,7 @@ import {
   type StoredApproval,
 } from "./approvals.ts";
 import type { AuditWriter, ErrorRecord } from "./audit.ts";
+import type { PgImageStore } from "./images.ts";
 
 /** Argument keys that never carry personal data, so their values may be kept in the audit preview. */
 const PREVIEW_KEYS = new Set([
@@ -65,7 +65,7 @@ export interface GatewayDeps {
   /** Eventbrite's API, or null when no token is configured. */
   eventbrite: EventbriteApi | null;
   /** Where tools store rendered images (charts) and how they are linked. */
-  images: ImageStore;
+  images: PgImageStore;
 }
 
 /** An image a call stored, with its bytes for channels that deliver images themselves. */
@@ -447,6 +447,11 @@ export class ToolGateway {
           const ref = await store.save(image);
           images.push({ ref, png: image.png });
           return ref;
+        },
+        async reuse(kind, contentKey) {
+          const found = await store.findByContent(kind, contentKey);
+          if (found) images.push(found);
+          return found?.ref ?? null;
         },
       },
       record: (work) => this.#deps.sql.begin((tx) => work(tx as unknown as Sql)) as never,

@@ -11,8 +11,12 @@ const CANDIDATES = 200;
 const RECENT_MATCHES = 2000;
 /** Messages of the hit's thread shown with it (the parent first, then replies around the hit). */
 const THREAD_PREVIEW = 8;
-/** Trigram matching reads at most this much of the query: long questions are the full-text search's job. */
-const TRIGRAM_CHARS = 128;
+/**
+ * Trigram matching (typos, partial ids, phrases the full-text parser splits differently) reads at
+ * most the first words of the query, up to this many characters: looking up every trigram of a long
+ * question cost ~200 ms at 180k messages (`npm run bench -- knowledge`) and could not match anyway.
+ */
+const TRIGRAM_MAX_CHARS = 40;
 
 export interface SearchRequest {
   query: string;
@@ -70,6 +74,18 @@ interface QueryTerms {
   trigram: string;
 }
 
+/** The query's first words, whole, within TRIGRAM_MAX_CHARS (a single longer word is cut). */
+function trigramText(positive: readonly string[]): string {
+  const words = positive.join(" ").replaceAll('"', "").split(/\s+/).filter(Boolean);
+  let text = "";
+  for (const word of words) {
+    const next = text ? `${text} ${word}` : word;
+    if (next.length > TRIGRAM_MAX_CHARS) break;
+    text = next;
+  }
+  return text || (words[0] ?? "").slice(0, TRIGRAM_MAX_CHARS);
+}
+
 /** Split a websearch-style query ("projector -cable", `"round two"`) into what each search needs. */
 export function queryTerms(query: string): QueryTerms {
   const positive: string[] = [];
@@ -84,7 +100,7 @@ export function queryTerms(query: string): QueryTerms {
     strict: query,
     loose: positive.join(" or "),
     negative: negative.join(" or "),
-    trigram: positive.join(" ").replaceAll('"', "").slice(0, TRIGRAM_CHARS).trim(),
+    trigram: trigramText(positive),
   };
 }
 

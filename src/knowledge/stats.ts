@@ -91,7 +91,7 @@ export async function knowledgeStats(sql: Sql, channelLimit: number): Promise<Kn
   const channels = await sql<
     (Omit<ChannelStats, "first_date" | "last_date"> & { first: Date | null; last: Date | null })[]
   >`
-    select c.name as channel, c.id as channel_id, count(m.ts)::int as messages,
+    select c.name as channel, c.id as channel_id, count(m.ts_at)::int as messages,
            min(m.ts_at) as first, max(m.ts_at) as last
     from arthur_knowledge_channels c
     left join arthur_knowledge_messages m on m.channel_id = c.id

@@ -22,7 +22,7 @@ import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.ts";
 import { runReadTool } from "../helpers/tools.ts";
 
 const db = useTestDatabase();
-const logger = createLogger("warn", { pretty: true });
+const logger = createLogger("silent");
 const POLL_MS = 200;
 
 function testConfig() {
@@ -52,6 +52,8 @@ function fakeChart(eid: string, overrides: Partial<BuiltPaceChart> = {}): BuiltP
     comparators: ["AB4001"],
     comparatorsSkipped: [],
     payloadHash: createHash("sha256").update(`${eid}:120`).digest("hex"),
+    contentKey: createHash("sha256").update(`${eid}:120:today`).digest("hex"),
+    chart: { title: eid, series: [], todayDaysBefore: 20 },
     png: PNG,
     width: 1000,
     height: 600,

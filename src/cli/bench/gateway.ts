@@ -12,6 +12,7 @@ import { freePort } from "../../shared/index.ts";
 import { seedWithProgress } from "../db-commands.ts";
 import { loadRuntime } from "../runtime.ts";
 import { BenchHttpClient } from "./http-client.ts";
+import { type Percentiles, percentiles } from "./percentiles.ts";
 
 const BIN = fileURLToPath(new URL("../../../bin/arthur.js", import.meta.url));
 const BENCH_DATABASE = "arthur_bench_gateway";
@@ -80,13 +81,6 @@ export const SAMPLE_ARGUMENTS: Record<string, Record<string, unknown>> = {
   get_memory_versions: { scope_type: "tool", scope_id: "lookup_person", limit: 10 },
 };
 
-export interface Percentiles {
-  calls: number;
-  p50: number;
-  p95: number;
-  p99: number;
-}
-
 export interface GatewayBenchResult {
   suite: "gateway";
   scale: number;
@@ -96,13 +90,6 @@ export interface GatewayBenchResult {
   node: string;
   postgres: string;
   at: string;
-}
-
-function percentiles(samples: number[]): Percentiles {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) =>
-    Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(3));
-  return { calls: samples.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
 async function time(calls: number, warmup: number, body: () => Promise<void>): Promise<Percentiles> {

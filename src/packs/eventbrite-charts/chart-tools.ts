@@ -2,7 +2,10 @@ import { z } from "zod";
 import { defineTool, eid, type ImageRef, type Role, ToolError } from "../../catalog/index.ts";
 import type { Sql } from "../../db/index.ts";
 import { eventByEid, iso } from "../data-read/shared.ts";
-import { buildPaceChart, WINDOW_DAYS } from "./chart.ts";
+import { planPaceChart, renderPlan, WINDOW_DAYS } from "./chart.ts";
+
+const CHART_KIND = "ticket-pace-chart";
+
 import {
   COMPARATOR_WEIGHTS,
   type ComparatorCandidate,
@@ -238,6 +241,7 @@ export interface GenerateChartResult {
   comparators_skipped: { eid: string; reason: string }[];
   /** Age of the newest order row, so a reader can tell how fresh the line is. */
   orders_fetched_at: string | null;
+  /** Null when an identical chart drawn earlier was reused instead of drawn again. */
   render_ms: number | null;
   note: string | null;
 }
@@ -262,10 +266,10 @@ export const generateChart = defineTool({
     const event = await eventByEid(ctx.sql, args.eid);
     if (args.comparator_eids) await checkComparatorEids(ctx.sql, event.eid, args.comparator_eids);
     const comparatorEids = args.include_comparators ? (args.comparator_eids ?? null) : [];
-    const built = await buildPaceChart(ctx.sql, { eid: event.eid, comparatorEids });
+    const plan = await planPaceChart(ctx.sql, { eid: event.eid, comparatorEids });
     const [fresh] = await ctx.sql<{ fetched_at: Date | null }[]>`
       select max(fetched_at) as fetched_at from eventbrite_orders_cache where event_id = ${event.id}`;
-    if (!built) {
+    if (!plan) {
       return {
         eid: event.eid,
         name: event.name,
@@ -282,35 +286,43 @@ export const generateChart = defineTool({
         note: "No sold Eventbrite orders are cached for this event, so there is nothing to draw yet (refresh_eventbrite_data fetches them).",
       };
     }
-    const chart = await ctx.images.save({
-      png: built.png,
-      width: built.width,
-      height: built.height,
-      kind: "ticket-pace-chart",
-      eid: event.eid,
-      createdBy: ctx.caller.userId,
-    });
+    // The same chart asked for again (same data, same day) is the stored image, not a new drawing.
+    let chart = await ctx.images.reuse(CHART_KIND, plan.contentKey);
+    let renderMs: number | null = null;
+    if (!chart) {
+      const drawn = await renderPlan(plan);
+      renderMs = drawn.renderMs;
+      chart = await ctx.images.save({
+        png: drawn.png,
+        width: drawn.width,
+        height: drawn.height,
+        kind: CHART_KIND,
+        eid: event.eid,
+        createdBy: ctx.caller.userId,
+        contentKey: plan.contentKey,
+      });
+    }
     await ctx.record(
       (sql) => sql`
         insert into esbmcp_chart_posts_log
           (eid, chart_url, payload_hash, comparators_used, ticket_count, revenue, pace_per_day, days_until_event,
            render_duration_ms, source)
-        values (${event.eid}, ${`/images/${chart.id}.png`}, ${built.payloadHash}, ${sql.json(built.comparators)},
-                ${built.ticketCount}, ${built.revenue}, ${built.pacePerDay}, ${built.daysUntilEvent}, ${built.renderMs}, 'chat')`,
+        values (${event.eid}, ${`/images/${chart.id}.png`}, ${plan.payloadHash}, ${sql.json(plan.comparators)},
+                ${plan.ticketCount}, ${plan.revenue}, ${plan.pacePerDay}, ${plan.daysUntilEvent}, ${renderMs}, 'chat')`,
     );
     return {
       eid: event.eid,
       name: event.name,
       chart,
-      ticket_count: built.ticketCount,
-      revenue: built.revenue,
-      currency: built.currency,
-      pace_per_day: built.pacePerDay,
-      days_until_event: built.daysUntilEvent,
-      comparators: built.comparators,
-      comparators_skipped: built.comparatorsSkipped,
+      ticket_count: plan.ticketCount,
+      revenue: plan.revenue,
+      currency: plan.currency,
+      pace_per_day: plan.pacePerDay,
+      days_until_event: plan.daysUntilEvent,
+      comparators: plan.comparators,
+      comparators_skipped: plan.comparatorsSkipped,
       orders_fetched_at: iso(fresh?.fetched_at ?? null),
-      render_ms: built.renderMs,
+      render_ms: renderMs,
       note: null,
     };
   },

@@ -3,13 +3,13 @@ import { notFound } from "../../catalog/index.ts";
 import type { Sql } from "../../db/index.ts";
 import { scoreComparators, selectComparators, storedComparators } from "./comparators.ts";
 import { type PacePoint, SOLD_ORDER_STATUSES, ticketPace } from "./pace.ts";
-import { type PaceSeries, renderPaceChart } from "./render.ts";
+import { type PaceChart, type PaceSeries, renderPaceChart } from "./render.ts";
 
 /** The line covers the last this-many days before an event; earlier sales are its starting level. */
 export const WINDOW_DAYS = 90;
 
-/** Everything a ticket-pace chart shows, and the PNG it was drawn as. */
-export interface BuiltPaceChart {
+/** Everything a ticket-pace chart shows, before it is drawn. */
+export interface PaceChartPlan {
   eid: string;
   eventName: string;
   city: string | null;
@@ -27,8 +27,15 @@ export interface BuiltPaceChart {
   comparators: string[];
   /** Comparators asked for that could not be drawn (no order history), with the reason. */
   comparatorsSkipped: { eid: string; reason: string }[];
-  /** SHA-256 of what the chart shows (series and title), for duplicate detection. */
+  /** SHA-256 of the data the chart shows (series and title), for duplicate detection across days. */
   payloadHash: string;
+  /** SHA-256 of everything drawn (also subtitle and today marker): equal keys give identical images. */
+  contentKey: string;
+  chart: PaceChart;
+}
+
+/** A ticket-pace chart and the PNG it was drawn as. */
+export interface BuiltPaceChart extends PaceChartPlan {
   png: Buffer;
   width: number;
   height: number;
@@ -93,15 +100,18 @@ export function paceOf(points: readonly PacePoint[], untilDaysBefore: number): n
   return Math.round(((soldByThen - soldBefore) / span) * 100) / 100;
 }
 
+export interface PaceChartOptions {
+  eid: string;
+  /** Null: the event's chosen comparators, else the best scored. */
+  comparatorEids: readonly string[] | null;
+  now?: Date;
+}
+
 /**
- * Build and render the ticket-pace chart of `eid` against `comparatorEids` (null: the event's
- * chosen comparators, else the best scored). Throws NOT_FOUND for an unknown eid. Returns null
- * when the event has no sold orders in the cache (nothing to draw).
+ * Everything the ticket-pace chart of `eid` shows, from the orders cache. Throws NOT_FOUND for an
+ * unknown eid. Returns null when the event has no sold orders in the cache (nothing to draw).
  */
-export async function buildPaceChart(
-  sql: Sql,
-  options: { eid: string; comparatorEids: readonly string[] | null; now?: Date },
-): Promise<BuiltPaceChart | null> {
+export async function planPaceChart(sql: Sql, options: PaceChartOptions): Promise<PaceChartPlan | null> {
   const now = options.now ?? new Date();
   const target = (await chartEvents(sql, [options.eid])).get(options.eid);
   if (!target) throw notFound(`No event ${options.eid}`);
@@ -153,17 +163,13 @@ export async function buildPaceChart(
     daysUntilEvent >= 0 ? `${daysUntilEvent} days to go` : "event has started",
     drawn.length ? `vs ${drawn.join(", ")}` : "no comparators",
   ].join(" · ");
-  const started = performance.now();
-  const rendered = await renderPaceChart({
+  const chart: PaceChart = {
     title,
     subtitle,
     series,
     todayDaysBefore: daysUntilEvent >= 0 ? daysUntilEvent : null,
-  });
-  const renderMs = Math.round(performance.now() - started);
-  const payloadHash = createHash("sha256")
-    .update(JSON.stringify({ title, series: series.map((s) => [s.label, s.points]) }))
-    .digest("hex");
+  };
+  const sha256 = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
   return {
     eid: target.eid,
     eventName: target.name,
@@ -176,10 +182,27 @@ export async function buildPaceChart(
     daysUntilEvent,
     comparators: drawn,
     comparatorsSkipped: skipped,
-    payloadHash,
+    payloadHash: sha256({ title, series: series.map((s) => [s.label, s.points]) }),
+    contentKey: sha256(chart),
+    chart,
+  };
+}
+
+/** Draw a planned chart as a PNG. */
+export async function renderPlan(plan: PaceChartPlan): Promise<BuiltPaceChart> {
+  const started = performance.now();
+  const rendered = await renderPaceChart(plan.chart);
+  return {
+    ...plan,
     png: rendered.png,
     width: rendered.width,
     height: rendered.height,
-    renderMs,
+    renderMs: Math.round(performance.now() - started),
   };
+}
+
+/** Plan and render the ticket-pace chart of an event; null when there is nothing to draw. */
+export async function buildPaceChart(sql: Sql, options: PaceChartOptions): Promise<BuiltPaceChart | null> {
+  const plan = await planPaceChart(sql, options);
+  return plan ? renderPlan(plan) : null;
 }

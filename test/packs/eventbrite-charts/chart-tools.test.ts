@@ -273,6 +273,31 @@ describe("generate_chart", () => {
     expect(alone.comparators).toEqual([]);
   });
 
+  it("reuses the stored image when the same chart is asked for again, and draws a new one when it differs", async () => {
+    const first = await runReadTool<ChartResult & { render_ms: number | null }>(db.sql, generateChart, {
+      eid: "AB4130",
+      include_comparators: false,
+    });
+    const again = await runReadTool<ChartResult & { render_ms: number | null }>(db.sql, generateChart, {
+      eid: "AB4130",
+      include_comparators: false,
+    });
+    expect(first.render_ms).toBeGreaterThan(0);
+    expect(again.chart?.id).toBe(first.chart?.id);
+    expect(again.render_ms).toBeNull();
+    expect(again.ticket_count).toBe(first.ticket_count);
+    const withComparators = await runReadTool<ChartResult>(db.sql, generateChart, { eid: "AB4130" });
+    expect(withComparators.comparators.length).toBeGreaterThan(0);
+    expect(withComparators.chart?.id).not.toBe(first.chart?.id);
+    const [images] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from arthur_images where id in ${db.sql([first.chart?.id ?? "", withComparators.chart?.id ?? ""])}`;
+    expect(images?.n).toBe(2);
+    // Both calls are logged, the reused one too.
+    const logged =
+      await db.sql`select 1 from esbmcp_chart_posts_log where chart_url like ${`%${first.chart?.id}%`}`;
+    expect(logged.length).toBe(2);
+  });
+
   it("says there is nothing to draw for an event without cached orders, and NOT_FOUND for an unknown one", async () => {
     expect((await soldTickets("AB4124")).tickets).toBe(0);
     const empty = await runReadTool<ChartResult>(db.sql, generateChart, { eid: "AB4124" });
