@@ -3,7 +3,6 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Command } from "commander";
 import { type Database, maskDatabaseUrl, migrateArthur, openDatabase, ping } from "../db/index.ts";
-import { applyDemoSchema, defaultAnchor, demoHasData } from "../demo/index.ts";
 import {
   configuredSecrets,
   createGatewayApp,
@@ -13,22 +12,9 @@ import {
   type RunningServer,
   type ToolService,
 } from "../gateway/index.ts";
-import { ensureSampleKnowledge } from "../knowledge/index.ts";
 import { type RunningWorker, startConfiguredWorker } from "../worker/index.ts";
-import { seedWithProgress } from "./db-commands.ts";
 import { loadRuntime, onShutdownSignal, type Runtime, runCommand } from "./runtime.ts";
-import { startTools, VERSION } from "./services.ts";
-
-/** Seed the demo the first time Arthur manages an embedded database (or when --demo asks for it). */
-async function prepareDemo(db: Database, rt: Runtime): Promise<void> {
-  await applyDemoSchema(db.sql);
-  // The synthetic Slack export, so knowledge search answers in the demo (once; never re-imported).
-  await ensureSampleKnowledge(db.sql);
-  if (await demoHasData(db.sql)) return;
-  const options = { scale: rt.config.demo.scale, seed: rt.config.demo.seed, anchor: defaultAnchor() };
-  rt.logger.info(options, "seeding the demo Art Battle database (first run)");
-  await seedWithProgress(db.sql, options);
-}
+import { prepareDemo, startTools, VERSION } from "./services.ts";
 
 /** Open the database and the tool service, and arrange for Ctrl-C to stop them in order. */
 async function openService(

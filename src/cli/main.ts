@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerAssistantCommands } from "./assistant-commands.ts";
 import { registerBenchCommand } from "./bench-command.ts";
 import { registerDbCommands } from "./db-commands.ts";
 import { registerServiceCommands } from "./dev-command.ts";
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<void> {
   registerDbCommands(program);
   registerToolCommands(program);
   registerMcpCommand(program);
+  registerAssistantCommands(program);
   registerWorkerCommand(program);
   registerKnowledgeCommands(program);
   registerBenchCommand(program);

@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
 import type { Database } from "../db/index.ts";
+import { applyDemoSchema, defaultAnchor, demoHasData } from "../demo/index.ts";
 import { createEdgeFunctions } from "../edge/index.ts";
 import { createEventbriteApi } from "../eventbrite/index.ts";
 import { type InternalSecrets, startToolService, type ToolService } from "../gateway/index.ts";
+import { ensureSampleKnowledge } from "../knowledge/index.ts";
 import { allTools } from "../packs/index.ts";
+import { seedWithProgress } from "./db-commands.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** Arthur's version, as recorded in audit rows and reported by /healthz. */
@@ -24,4 +27,15 @@ export function startTools(db: Database, rt: Runtime, internalSecrets?: Internal
     eventbrite: createEventbriteApi(rt.config.eventbrite),
     ...(internalSecrets ? { internalSecrets } : {}),
   });
+}
+
+/** Seed the demo the first time Arthur manages an embedded database (or when --demo asks for it). */
+export async function prepareDemo(db: Database, rt: Runtime): Promise<void> {
+  await applyDemoSchema(db.sql);
+  // The synthetic Slack export, so knowledge search answers in the demo (once; never re-imported).
+  await ensureSampleKnowledge(db.sql);
+  if (await demoHasData(db.sql)) return;
+  const options = { scale: rt.config.demo.scale, seed: rt.config.demo.seed, anchor: defaultAnchor() };
+  rt.logger.info(options, "seeding the demo Art Battle database (first run)");
+  await seedWithProgress(db.sql, options);
 }

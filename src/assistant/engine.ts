@@ -1,0 +1,205 @@
+import { randomUUID } from "node:crypto";
+import type { Role, ToolRegistry } from "../catalog/index.ts";
+import type { Sql } from "../db/index.ts";
+import { OfflinePlanner, type Plan, type PlannedCall, type PlannerOptions } from "./offline/planner.ts";
+import {
+  type Entities,
+  extractEntities,
+  type RankedTool,
+  resolveEntities,
+  type ToolIndex,
+} from "./retrieval/index.ts";
+import type { ToolOutcome, ToolPort } from "./tool-port.ts";
+import type { AssistantAnswer, AssistantRequest, PendingApproval, ToolCallRecord } from "./types.ts";
+
+export interface AssistantDeps {
+  /** For resolving names the question mentions (cities, artists, people). */
+  sql: Sql;
+  registry: ToolRegistry;
+  index: ToolIndex;
+  tools: ToolPort;
+  /** How many tools retrieval presents (to a model; reported by eval). Default 8. */
+  topK?: number;
+  planner?: Partial<PlannerOptions>;
+}
+
+export interface AnswerOptions {
+  /**
+   * False (eval): a write is recorded as what would be asked for, never sent to the gateway — not
+   * even to request an approval. Reads still run, so chains resolve their ids.
+   */
+  executeWrites?: boolean;
+}
+
+/** Markdown → plain text for channels without formatting. */
+function plainText(markdown: string): string {
+  return markdown.replace(/\*\*?([^*\n]+)\*\*?/g, "$1").replace(/`([^`\n]+)`/g, "$1");
+}
+
+/** The profile id of the first artist a lookup_artist_profile result lists. */
+function firstProfileId(result: unknown): string | null {
+  const profiles = (result as { profiles?: { id?: unknown }[] } | null)?.profiles;
+  const id = profiles?.[0]?.id;
+  return typeof id === "string" ? id : null;
+}
+
+/**
+ * The conversation engine, independent of any channel: question, thread context and caller in;
+ * answer text, tools called, pending approvals and usage out. Tools run only through the gateway
+ * as the caller. This is the offline path (no model); the LLM path shares retrieval and tools.
+ */
+export class Assistant {
+  readonly #deps: AssistantDeps;
+  readonly #planner: OfflinePlanner;
+
+  constructor(deps: AssistantDeps) {
+    this.#deps = deps;
+    this.#planner = new OfflinePlanner(deps.registry, deps.index, deps.planner);
+  }
+
+  /** Entities of the question, resolved against the database. */
+  async entities(text: string): Promise<Entities> {
+    return resolveEntities(this.#deps.sql, text, extractEntities(text));
+  }
+
+  /** The top-k tools for a question: for `role` (what a model would be shown), or over all tools (null). */
+  async retrieve(
+    text: string,
+    context: readonly { content: string }[],
+    role: Role | null,
+    k: number,
+  ): Promise<string[]> {
+    const entities = await this.entities(text);
+    const contextText = context.map((t) => t.content).join("\n");
+    return this.#deps.index
+      .rank(text, entities, { context: contextText, limit: k, ...(role ? { role } : {}) })
+      .map((r) => r.name);
+  }
+
+  async answer(request: AssistantRequest, options: AnswerOptions = {}): Promise<AssistantAnswer> {
+    const text = request.message.trim();
+    const contextText = (request.context ?? []).map((t) => t.content).join("\n");
+    const entities = await this.entities(text);
+    const contextEntities = contextText ? extractEntities(contextText) : null;
+    const { index } = this.#deps;
+    const ranking: RankedTool[] = index.rank(text, entities, { context: contextText });
+    const retrieved = index
+      .rank(text, entities, { context: contextText, role: request.caller.role, limit: this.#deps.topK ?? 8 })
+      .map((r) => r.name);
+    const plan = this.#planner.plan(
+      { text, contextText, entities, contextEntities, caller: request.caller },
+      ranking,
+    );
+    return this.#carryOut(plan, request, retrieved, options);
+  }
+
+  async #carryOut(
+    plan: Plan,
+    request: AssistantRequest,
+    retrieved: string[],
+    options: AnswerOptions,
+  ): Promise<AssistantAnswer> {
+    const base = {
+      tools: [] as ToolCallRecord[],
+      pendingApprovals: [] as PendingApproval[],
+      clarification: null as string | null,
+      denied: null as { tool: string; reason: string } | null,
+      retrieved,
+      mode: "offline" as const,
+      model: null,
+      usage: { promptTokens: 0, completionTokens: 0, toolDefinitionTokens: 0 },
+      rounds: 0,
+    };
+    switch (plan.kind) {
+      case "reply":
+        return { ...base, text: plan.text, plain: plan.text };
+      case "clarify":
+        return { ...base, text: plan.question, plain: plan.question, clarification: plan.question };
+      case "deny":
+        return {
+          ...base,
+          text: `I can't do that for you: ${plan.reason}`,
+          plain: `I can't do that for you: ${plan.reason}`,
+          denied: { tool: plan.tool, reason: plan.reason },
+        };
+      case "run":
+        return this.#run(plan.calls, request, base, options);
+    }
+  }
+
+  async #run(
+    calls: PlannedCall[],
+    request: AssistantRequest,
+    base: Omit<AssistantAnswer, "text" | "plain">,
+    options: AnswerOptions,
+  ): Promise<AssistantAnswer> {
+    const { registry, tools } = this.#deps;
+    const session = { requestId: randomUUID(), callCounts: new Map<string, number>() };
+    const records: ToolCallRecord[] = [];
+    const pending: PendingApproval[] = [];
+    const sections: string[] = [];
+    let denied: AssistantAnswer["denied"] = null;
+    let artistId: string | null = null;
+
+    for (const call of calls) {
+      const tool = registry.require(call.tool);
+      const args = { ...call.args };
+      if (call.artist) {
+        if (!artistId) {
+          sections.push(
+            `I could not find an artist profile for "${call.artist}", so I did not run ${tool.name}.`,
+          );
+          continue;
+        }
+        args.artist_profile_id = artistId;
+      }
+      if (tool.policy.writes && options.executeWrites === false) {
+        records.push({ tool: tool.name, arguments: args, ok: true, pending: true, durationMs: 0 });
+        sections.push(`*${tool.title}* would need your approval: ${JSON.stringify(args)}`);
+        continue;
+      }
+      const started = performance.now();
+      const outcome: ToolOutcome = await tools.call({
+        caller: request.caller,
+        ...session,
+        tool: tool.name,
+        args,
+      });
+      const durationMs = Math.round(performance.now() - started);
+      if (outcome.ok) {
+        records.push({
+          tool: tool.name,
+          arguments: args,
+          ok: true,
+          result: outcome.result,
+          text: outcome.text,
+          images: outcome.images,
+          durationMs,
+        });
+        sections.push(outcome.text);
+        if (tool.name === "lookup_artist_profile") artistId = firstProfileId(outcome.result);
+        continue;
+      }
+      const { error } = outcome;
+      if (error.code === "APPROVAL_REQUIRED") {
+        const details = error.details as { approval_id?: string; expires_at?: string } | undefined;
+        if (details?.approval_id) {
+          pending.push({
+            approvalId: details.approval_id,
+            tool: tool.name,
+            arguments: args,
+            expiresAt: details.expires_at ?? null,
+          });
+        }
+        records.push({ tool: tool.name, arguments: args, ok: true, pending: true, durationMs });
+        sections.push(`*${tool.title}* needs your approval before it runs: ${JSON.stringify(args)}`);
+        continue;
+      }
+      records.push({ tool: tool.name, arguments: args, ok: false, error, durationMs });
+      if (error.code === "FORBIDDEN") denied = { tool: tool.name, reason: error.message };
+      sections.push(`${tool.title}: ${error.message}`);
+    }
+    const text = sections.join("\n\n") || "Nothing to report.";
+    return { ...base, tools: records, pendingApprovals: pending, denied, text, plain: plainText(text) };
+  }
+}

@@ -1,0 +1,299 @@
+import type { AnyTool, Caller } from "../../catalog/index.ts";
+import type { Entities } from "../retrieval/index.ts";
+
+/** The JSON Schema of one argument, as the registry derives it from the tool's zod input. */
+export interface ArgumentSchema {
+  type?: string;
+  enum?: string[];
+}
+
+export interface ToolSchema {
+  properties: Record<string, ArgumentSchema>;
+  required: string[];
+}
+
+/** What the planner knows when it fills a tool's arguments. */
+export interface FillContext {
+  /** The question, as typed. */
+  text: string;
+  entities: Entities;
+  /** Entities of the earlier turns: a follow-up ("pause it") names its event there. */
+  contextEntities: Entities | null;
+  caller: Caller;
+  /** All tool names, to recognise one mentioned in the question. */
+  toolNames: readonly string[];
+}
+
+export interface FilledArguments {
+  args: Record<string, unknown>;
+  /** Required arguments the question does not give (the planner asks for them). */
+  missing: string[];
+  /** An artist the call is about, whose profile id must be looked up first. */
+  artist: string | null;
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+/** Synonyms for enum values that people rarely type literally. */
+const ENUM_SYNONYMS: Record<string, Record<string, RegExp>> = {
+  action: {
+    pause: /\b(pause|hold off|stop for now|suspend)\b/i,
+    resume: /\b(resume|restart|unpause|start again|turn (it )?back on|re-?enable)\b/i,
+    run_now: /\b(run (it )?now|post (it )?now|right now|immediately|send (it )?now)\b/i,
+    cancel: /\b(cancel|stop (it|the|posting)|delete|remove|kill|turn (it )?off)\b/i,
+  },
+  cadence: {
+    daily: /\b(daily|every day|each day)\b/i,
+    weekly: /\b(weekly|every week|once a week)\b/i,
+    every_2_days: /\b(every (2|two|other) days?|every other day|every_2_days)\b/i,
+    auto: /\b(auto(matic)?( cadence)?|default cadence)\b/i,
+  },
+  audience_filter: {
+    bidders: /\bbidders?\b/i,
+    event_attendees: /\b(attendees?|attended|came|scanned|guests)\b/i,
+    all_with_phone:
+      /\b(everyone|all (of )?(them|people|contacts)|anyone with a phone|all with (a )?phone)\b/i,
+  },
+  group_by: {
+    artist: /\b(by|per|each) artist\b/i,
+    round: /\b(by|per|each) round\b/i,
+  },
+  priority: {
+    critical: /\b(critical|urgent|asap|p0|sev ?1)\b/i,
+    high: /\b(high priority|important|p1)\b/i,
+    low: /\b(low priority|minor|whenever|p3)\b/i,
+  },
+  search_by: {},
+};
+
+/** The enum value the text names: a synonym, else the value itself as words ("in progress"). */
+function enumFromText(name: string, values: readonly string[], text: string): string | undefined {
+  const synonyms = ENUM_SYNONYMS[name] ?? {};
+  for (const value of values) {
+    const pattern = synonyms[value];
+    if (pattern?.test(text)) return value;
+  }
+  const t = lower(text);
+  for (const value of values) {
+    const words = value.replaceAll("_", " ");
+    if (new RegExp(`\\b${words}\\b`, "i").test(t) || new RegExp(`\\b${value}\\b`, "i").test(t)) return value;
+  }
+  return undefined;
+}
+
+/** A quoted piece of text, or what follows "to" at the end ("change her bio to …"). */
+function newValue(text: string, entities: Entities): string | undefined {
+  if (entities.quoted[0]) return entities.quoted[0];
+  const to = /\bto\s*[:\-–]?\s*(.{2,})$/i.exec(text.trim());
+  return to?.[1]?.replace(/[.?!]+$/, "").trim() || undefined;
+}
+
+/** The phrase after a marker such as "bug:" or "about", for free-text arguments. */
+function after(text: string, marker: RegExp): string | undefined {
+  const match = marker.exec(text);
+  return match ? text.slice(match.index + match[0].length).trim() || undefined : undefined;
+}
+
+/** A capitalised full name in the text ("Jordan Lee"), when no known person matched. */
+function capitalisedName(text: string): string | undefined {
+  const match = /\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2})\b/.exec(text.replace(/^\s*\S+/, " "));
+  return match?.[1];
+}
+
+/** The search text of a Slack-knowledge question: the question without the request framing. */
+function searchText(text: string): string {
+  return (
+    text
+      .replace(/^(hey|hi|ok|so)[,!]?\s+/i, "")
+      .replace(
+        /\b(can you |could you |please )?(search|look|check|find)( in| through)?( the)? (slack|archive|history|messages)( for)?\b/gi,
+        "",
+      )
+      .replace(
+        /\b(what did|what has|did) (the team|we|anyone|people|someone) (say|decide|discuss|mention)( in slack)?( about)?\b/gi,
+        "",
+      )
+      .replace(/\bin slack\b/gi, "")
+      .replace(/[?]+$/, "")
+      .trim() || text.trim()
+  );
+}
+
+/**
+ * Fill a tool's arguments from what the question states. Never invents values: an argument the
+ * question does not give is left out (the tool's default applies) or, if required, reported missing.
+ */
+export function fillArguments(tool: AnyTool, schema: ToolSchema, ctx: FillContext): FilledArguments {
+  const { text, entities } = ctx;
+  const args: Record<string, unknown> = {};
+  const missing: string[] = [];
+  let artist: string | null = null;
+  const eids = entities.eids.length ? entities.eids : (ctx.contextEntities?.eids ?? []);
+
+  for (const [name, prop] of Object.entries(schema.properties)) {
+    let value: unknown;
+    switch (name) {
+      case "eid":
+      case "related_eid":
+        value = eids[0];
+        break;
+      case "comparator_eids": {
+        const others = entities.eids.slice(1);
+        if (others.length) value = others;
+        break;
+      }
+      case "city":
+        value = entities.cities[0];
+        break;
+      case "hours_back":
+        value = entities.hoursBack ?? undefined;
+        break;
+      case "round":
+        value = entities.round ?? undefined;
+        break;
+      case "target_version": {
+        const m = /\bversion\s*(\d+)|\bv(\d+)\b/i.exec(text);
+        if (m) value = Number(m[1] ?? m[2]);
+        break;
+      }
+      case "limit": {
+        const m = /\b(?:top|last|latest|first|(?:show|list)(?: me)?)\s+(\d{1,3})\b/i.exec(text);
+        if (m) value = Number(m[1]);
+        break;
+      }
+      case "query":
+        value = queryFor(tool.name, ctx);
+        break;
+      case "search_by":
+        value = searchByFor(tool.name, ctx);
+        break;
+      case "artist_profile_id":
+        if (entities.artists[0]) artist = entities.artists[0].name;
+        else if (schema.required.includes(name)) {
+          const guessed = capitalisedName(text);
+          if (guessed) artist = guessed;
+        }
+        break;
+      case "new_name":
+      case "new_bio":
+      case "new_country":
+      case "content_md":
+      case "message_from_producer":
+        value = newValue(text, entities);
+        break;
+      case "amount": {
+        const m =
+          /(?:[$€£]\s?(\d[\d,]*(?:\.\d{1,2})?))|(\d[\d,]*(?:\.\d{1,2})?)\s?(?:[A-Z]{3}\b|dollars|bucks)/.exec(
+            text,
+          );
+        const raw = m?.[1] ?? m?.[2];
+        if (raw) value = Number(raw.replaceAll(",", ""));
+        break;
+      }
+      case "currency":
+      case "base_currency":
+        value = entities.currencies[0];
+        break;
+      case "target_currency":
+        value = entities.currencies[1];
+        break;
+      case "phone":
+        value = entities.phones[0]?.e164 ?? entities.phones[0]?.raw;
+        break;
+      case "recipient":
+        value = entities.emails[0];
+        break;
+      case "slack_channel_id":
+        value = entities.channelIds[0];
+        break;
+      case "user_id":
+        value = entities.userIds[0];
+        break;
+      case "tool_name":
+        value = ctx.toolNames.find((n) => text.includes(n));
+        break;
+      case "table_name": {
+        const m = /\b(?:table|on)\s+`?([a-z_][a-z0-9_]{2,})`?/i.exec(text);
+        value = m?.[1];
+        break;
+      }
+      case "title":
+        value = (after(text, /\b(bug|issue|problem)\s*[:\-–]\s*/i) ?? text).slice(0, 200);
+        break;
+      case "description":
+        value = text.slice(0, 4000);
+        break;
+      case "force":
+        if (/\b(force|even if (it'?s )?fresh|anyway)\b/i.test(text)) value = true;
+        break;
+      case "force_rescore":
+        if (/\b(re-?score|recalculate|recompute|fresh scores?)\b/i.test(text)) value = true;
+        break;
+      case "include_comparators":
+        if (/\b(without|no) comparators?\b|\bon its own\b|\balone\b/i.test(text)) value = false;
+        else if (/\b(compar|against|vs\.?|versus|past events?|previous (shows|events))/i.test(text))
+          value = true;
+        break;
+      case "scope_type":
+        value =
+          ctx.toolNames.some((n) => text.includes(n)) || /\btool (memory|notes)\b/i.test(text)
+            ? "tool"
+            : "channel";
+        break;
+      case "scope_id": {
+        const toolName = ctx.toolNames.find((n) => text.includes(n));
+        value = toolName ?? entities.channelIds[0] ?? ctx.caller.channelId ?? undefined;
+        break;
+      }
+      case "channel": {
+        const m = /#([a-z0-9][a-z0-9_-]{1,79})/i.exec(text);
+        value = m?.[1];
+        break;
+      }
+      default:
+        if (prop.enum) value = enumFromText(name, prop.enum, text);
+    }
+    if (value !== undefined && value !== null && value !== "") args[name] = value;
+    else if (schema.required.includes(name) && !(name === "artist_profile_id" && artist)) missing.push(name);
+  }
+  return { args, missing, artist };
+}
+
+function queryFor(toolName: string, ctx: FillContext): string | undefined {
+  const { entities, text } = ctx;
+  switch (toolName) {
+    case "lookup_person":
+    case "find_duplicate_profiles":
+      return (
+        entities.emails[0] ??
+        entities.phones[0]?.raw ??
+        entities.people[0]?.name ??
+        entities.artists[0]?.name ??
+        entities.quoted[0] ??
+        capitalisedName(text)
+      );
+    case "lookup_artist_profile":
+      return entities.artists[0]?.name ?? entities.quoted[0] ?? capitalisedName(text);
+    case "search_slack_knowledge":
+      return searchText(text).slice(0, 2000);
+    default:
+      return entities.quoted[0];
+  }
+}
+
+function searchByFor(toolName: string, ctx: FillContext): string | undefined {
+  if (
+    toolName !== "lookup_person" &&
+    toolName !== "find_duplicate_profiles" &&
+    toolName !== "lookup_artist_profile"
+  ) {
+    return undefined;
+  }
+  const { entities } = ctx;
+  if (toolName === "lookup_artist_profile")
+    return entities.artists[0] || entities.quoted[0] ? "name" : undefined;
+  if (entities.emails[0]) return "email";
+  if (entities.phones[0]) return "phone";
+  if (entities.people[0] || entities.artists[0] || capitalisedName(ctx.text)) return "name";
+  return undefined;
+}

@@ -1,0 +1,163 @@
+import type { AnyTool, Caller, ToolRegistry } from "../../catalog/index.ts";
+import type { Entities, RankedTool, ToolIndex } from "../retrieval/index.ts";
+import { fillArguments, type ToolSchema } from "./arguments.ts";
+
+/** One tool call the plan makes; `artist` asks for that artist's profile id to be looked up first. */
+export interface PlannedCall {
+  tool: string;
+  args: Record<string, unknown>;
+  artist: string | null;
+}
+
+export type Plan =
+  | { kind: "reply"; reason: "smalltalk" | "out_of_scope"; text: string }
+  | { kind: "clarify"; tool: string; missing: string[]; question: string }
+  | { kind: "deny"; tool: string; reason: string }
+  | { kind: "run"; calls: PlannedCall[] };
+
+export interface PlannerInput {
+  text: string;
+  /** Earlier turns, joined (for ranking) — their entities are in `contextEntities`. */
+  contextText: string;
+  entities: Entities;
+  contextEntities: Entities | null;
+  caller: Caller;
+}
+
+export interface PlannerOptions {
+  /** Below this ranking score the question is not about anything Arthur can look up. */
+  minScore: number;
+  /** A second intent (another clause of the question) must score at least this. */
+  minClauseScore: number;
+}
+
+export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { minScore: 2.5, minClauseScore: 4 };
+
+const SMALLTALK =
+  /^\s*(hi|hello|hey|yo|good (morning|afternoon|evening|night)|thanks?( you)?|thx|ty|cheers|ok(ay)?|cool|great|nice|awesome|perfect|got it|bye|see you)\b/i;
+
+const HELP_TEXT =
+  "I'm Arthur, Art Battle's operations assistant. Ask me about events (AB4023), artists, votes and auctions, " +
+  "payments owed, ticket sales and pace charts, SMS and email delivery, or what the team said in Slack.";
+
+/** Where one clause of a multi-part question ends and the next begins. */
+const CLAUSE_BREAK =
+  /\s*(?:,?\s+and\s+(?:also\s+)?|;\s*|\?\s+|,\s*(?:also|plus|then)\s+|\s+also\s+|\s+plus\s+)/i;
+
+const CLARIFY: Record<string, string> = {
+  eid: "Which event do you mean? Give me its event id, like AB4023.",
+  artist_profile_id: "Which artist do you mean? Give me their name as it appears on their profile.",
+  query: "Who or what should I look up? An email, phone number or full name works.",
+  new_name: "What should the new name be?",
+  new_bio: "What should the new bio say? Send me the text.",
+  new_country: "Which country should it be (a two-letter code like CA or US)?",
+  message_from_producer: "What message should go with the invitation?",
+  amount: "How much should be paid, and in which currency?",
+  currency: "In which currency?",
+  phone: "Which phone number?",
+  slack_channel_id: "Which Slack channel should it post in? Give me the channel id (like C0123456789).",
+  action: "Should I pause, resume, run now or cancel it?",
+  comparator_eids: "Which past events should the chart compare with (event ids)?",
+  content_md: "What should the notes say?",
+  scope_id: "Which channel or tool are the notes for?",
+  title: "What is the problem? A one-line summary is enough.",
+  description: "What happened, and what did you expect?",
+};
+
+function clarification(tool: AnyTool, missing: string[]): string {
+  const first = missing[0] ?? "";
+  return CLARIFY[first] ?? `To use ${tool.title.toLowerCase()} I need ${missing.join(" and ")}.`;
+}
+
+/**
+ * The offline planner: a deterministic plan from tool retrieval and the entities a question names.
+ * It picks the best tool for the question (and one per further clause of a multi-part question),
+ * refuses when the caller's role may not use it, asks when a required detail is missing, and
+ * otherwise fills the arguments from what the question states.
+ */
+export class OfflinePlanner {
+  readonly #registry: ToolRegistry;
+  readonly #index: ToolIndex;
+  readonly #options: PlannerOptions;
+  readonly #toolNames: string[];
+
+  constructor(registry: ToolRegistry, index: ToolIndex, options: Partial<PlannerOptions> = {}) {
+    this.#registry = registry;
+    this.#index = index;
+    this.#options = { ...DEFAULT_PLANNER_OPTIONS, ...options };
+    this.#toolNames = registry.list().map((t) => t.name);
+  }
+
+  plan(input: PlannerInput, ranking: RankedTool[]): Plan {
+    const { text, entities } = input;
+    const top = ranking[0];
+    const mentionsSomething =
+      entities.eids.length + entities.emails.length + entities.phones.length + entities.artists.length > 0;
+    const words = text.trim().split(/\s+/).length;
+    if (!mentionsSomething && SMALLTALK.test(text) && words <= 6) {
+      return { kind: "reply", reason: "smalltalk", text: HELP_TEXT };
+    }
+    if (!top || top.score < this.#options.minScore) {
+      return {
+        kind: "reply",
+        reason: "out_of_scope",
+        text: `That is outside what I can help with. ${HELP_TEXT}`,
+      };
+    }
+
+    const chosen = [top.name];
+    const clauses = text.split(CLAUSE_BREAK).filter((c) => c.trim().split(/\s+/).length >= 3);
+    if (clauses.length > 1) {
+      for (const clause of clauses) {
+        const best = this.#index.rank(clause, entities, { limit: 1 })[0];
+        if (best && best.score >= this.#options.minClauseScore && !chosen.includes(best.name)) {
+          chosen.push(best.name);
+        }
+      }
+    }
+
+    const calls: PlannedCall[] = [];
+    for (const name of chosen) {
+      const tool = this.#registry.require(name);
+      if (!tool.policy.roles.includes(input.caller.role)) {
+        const allowed = tool.policy.roles.join(", ");
+        return {
+          kind: "deny",
+          tool: name,
+          reason: `${tool.title} (${name}) is not available to the ${input.caller.role} role; it is for: ${allowed}.`,
+        };
+      }
+      const schema = this.#registry.inputSchema(tool) as unknown as Partial<ToolSchema>;
+      const filled = fillArguments(
+        tool,
+        { properties: schema.properties ?? {}, required: schema.required ?? [] },
+        {
+          text,
+          entities,
+          contextEntities: input.contextEntities,
+          caller: input.caller,
+          toolNames: this.#toolNames,
+        },
+      );
+      if (filled.missing.length) {
+        return {
+          kind: "clarify",
+          tool: name,
+          missing: filled.missing,
+          question: clarification(tool, filled.missing),
+        };
+      }
+      calls.push({ tool: name, args: filled.args, artist: filled.artist });
+    }
+    // An artist named by name is resolved to a profile id first (once, shared by the calls).
+    const artist = calls.find((c) => c.artist)?.artist;
+    if (artist && !calls.some((c) => c.tool === "lookup_artist_profile")) {
+      calls.unshift({
+        tool: "lookup_artist_profile",
+        args: { query: artist, search_by: "name" },
+        artist: null,
+      });
+    }
+    return { kind: "run", calls };
+  }
+}

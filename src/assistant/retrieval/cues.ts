@@ -1,0 +1,115 @@
+import { isStopWord } from "./analyzer.ts";
+import { words } from "./text.ts";
+import type { Entities } from "./types.ts";
+
+/** What the cue rules need to know about one tool. */
+export interface CueTarget {
+  name: string;
+  domain: string;
+  /** The tool's argument names. */
+  inputs: ReadonlySet<string>;
+}
+
+/** A boost that applies to this question: points per tool (a strongly matched word is worth about 3–4). */
+export interface Cue {
+  label: string;
+  points: (tool: CueTarget) => number;
+}
+
+type Rule = [label: string, applies: (e: Entities) => boolean, points: (t: CueTarget, e: Entities) => number];
+
+const has = (t: CueTarget, ...inputs: string[]) => inputs.some((i) => t.inputs.has(i));
+
+function currencyPoints(t: CueTarget, e: Entities): number {
+  if (t.name === "get_exchange_rates") return e.currencies.length > 1 ? 4 : 1.5;
+  if (has(t, "currency")) return 1.5;
+  return t.domain === "payments" ? 0.75 : 0;
+}
+
+const RULES: readonly Rule[] = [
+  ["eid", (e) => e.eids.length > 0, (t) => (has(t, "eid", "related_eid") ? 1 : 0)],
+  ["several eids", (e) => e.eids.length > 1, (t) => (has(t, "comparator_eids") ? 1.5 : 0)],
+  ["art code", (e) => (e.artCodes?.length ?? 0) > 0, (t) => (has(t, "art_id") ? 2 : 0)],
+  [
+    "email",
+    (e) => e.emails.length > 0,
+    (t) => (t.name === "lookup_person" ? 3 : has(t, "recipient") ? 2 : 0),
+  ],
+  ["phone", (e) => e.phones.length > 0, (t) => (has(t, "phone") ? 3 : t.name === "lookup_person" ? 2.5 : 0)],
+  [
+    "contact",
+    (e) => e.emails.length + e.phones.length > 0,
+    (t) => (t.name === "find_duplicate_profiles" ? 1 : 0),
+  ],
+  [
+    "artist",
+    (e) => e.artists.length > 0,
+    (t) => (t.name === "lookup_artist_profile" ? 3 : has(t, "artist_profile_id") ? 1.5 : 0),
+  ],
+  ["person", (e) => e.people.length > 0, (t) => (t.name === "lookup_person" ? 2 : 0)],
+  ["currency", (e) => e.currencies.length > 0, currencyPoints],
+  ["channel id", (e) => e.channelIds.length > 0, (t) => (has(t, "slack_channel_id") ? 3 : 0)],
+  ["channel name", (e) => (e.channelNames?.length ?? 0) > 0, (t) => (has(t, "channel") ? 2 : 0)],
+  ["user id", (e) => e.userIds.length > 0, (t) => (has(t, "user_id", "user") ? 1.5 : 0)],
+  ["city", (e) => e.cities.length > 0, (t) => (has(t, "city") ? 2.5 : 0)],
+  ["time window", (e) => e.hoursBack !== null, (t) => (has(t, "hours_back") ? 1.5 : 0)],
+  ["round", (e) => e.round !== null, (t) => (has(t, "round") ? 1.5 : 0)],
+  ["date", (e) => (e.dates?.length ?? 0) > 0, (t) => (has(t, "start_date") ? 1 : 0)],
+];
+
+const CALENDAR = new Set(
+  "january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday".split(
+    " ",
+  ),
+);
+
+/**
+ * Whether the question seems to name someone the database did not resolve: a capitalised word, not
+ * opening a sentence, that no tool name, title or hint uses ("is Marco set up on Stripe?").
+ */
+export function mentionsUnknownName(question: string, known: ReadonlySet<string>): boolean {
+  const ws = words(question);
+  return ws.some((w, i) => {
+    if (!/^\p{Lu}\p{Ll}{2,}(?:['’]s)?$/u.test(w.raw)) return false;
+    const before = question.slice(ws[i - 1]?.end ?? 0, w.start);
+    if (i === 0 || /[.!?:]\s*$/.test(before)) return false;
+    const folded = w.folded.replace(/s$/, "");
+    return ![w.folded, folded].some((f) => known.has(f) || isStopWord(f) || CALENDAR.has(f));
+  });
+}
+
+/** The boosts that apply to a question, given its entities and whether it names someone unresolved. */
+export function activeCues(entities: Entities, namesSomeone: boolean): Cue[] {
+  const cues: Cue[] = RULES.filter(([, applies]) => applies(entities)).map(([label, , points]) => ({
+    label,
+    points: (t: CueTarget) => points(t, entities),
+  }));
+  if (namesSomeone) {
+    cues.push({
+      label: "name",
+      points: (t) => (t.name === "lookup_artist_profile" ? 2 : t.name === "lookup_person" ? 1 : 0),
+    });
+  }
+  return cues;
+}
+
+/**
+ * A tool that resolves what another needs: when the question names the thing only by name ("pay
+ * Marco Delgado", "sales for the Toronto show"), a tool taking `needs` is called after `tool`, so
+ * `tool` must be retrieved with it.
+ */
+export interface Companion {
+  tool: string;
+  needs: string;
+}
+
+/** The companions this question calls for. */
+export function activeCompanions(entities: Entities, namesSomeone: boolean): Companion[] {
+  const out: Companion[] = [];
+  if (entities.artists.length > 0 || namesSomeone)
+    out.push({ tool: "lookup_artist_profile", needs: "artist_profile_id" });
+  if (entities.people.length > 0) out.push({ tool: "lookup_person", needs: "person_id" });
+  if (entities.cities.length > 0 && entities.eids.length === 0)
+    out.push({ tool: "lookup_event", needs: "eid" });
+  return out;
+}

@@ -1,0 +1,78 @@
+import type { Caller, ImageRef } from "../catalog/index.ts";
+
+/** One earlier message of the thread (or DM) the question belongs to. */
+export interface Turn {
+  role: "user" | "assistant";
+  content: string;
+}
+
+/** How the question arrived; stored with the session. */
+export type InteractionType =
+  | "cli"
+  | "console"
+  | "app_mention"
+  | "slash_command"
+  | "direct_message"
+  | "group_dm"
+  | "assistant"
+  | "eval";
+
+export interface AssistantRequest {
+  message: string;
+  /** Earlier turns of the thread, oldest first. */
+  context?: Turn[];
+  caller: Caller;
+  interaction: InteractionType;
+}
+
+/** A tool the assistant called (or asked approval for), as the answer reports it. */
+export interface ToolCallRecord {
+  tool: string;
+  arguments: Record<string, unknown>;
+  ok: boolean;
+  /** The result as the gateway returned it (masked for the caller's role); absent on failure. */
+  result?: unknown;
+  /** The tool's own plain-text rendering of the result. */
+  text?: string;
+  error?: { code: string; message: string };
+  /** Images the call stored (charts): references only. */
+  images?: ImageRef[];
+  /** A write that was not run: it waits for the requester's approval, or the eval skipped it. */
+  pending?: boolean;
+  durationMs: number;
+}
+
+/** A write waiting for the requester to approve it. */
+export interface PendingApproval {
+  approvalId: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+  expiresAt: string | null;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Prompt tokens spent on the tool definitions shown (0 offline). */
+  toolDefinitionTokens: number;
+}
+
+/** What the assistant decided and did for one question. */
+export interface AssistantAnswer {
+  /** Slack-flavoured Markdown. */
+  text: string;
+  /** The same answer without markup. */
+  plain: string;
+  tools: ToolCallRecord[];
+  pendingApprovals: PendingApproval[];
+  /** The assistant asked a question instead of calling tools (a required detail is missing). */
+  clarification: string | null;
+  /** The request maps to a tool the caller's role may not use. */
+  denied: { tool: string; reason: string } | null;
+  /** The top tools retrieved for the question (what an LLM would be shown). */
+  retrieved: string[];
+  mode: "offline" | "llm";
+  model: string | null;
+  usage: TokenUsage;
+  rounds: number;
+}
