@@ -31,6 +31,9 @@ export interface AnswerOptions {
   executeWrites?: boolean;
 }
 
+/** A follow-up whose own best match scores at least this is ranked without the earlier turns. */
+const FOLLOW_UP_OWN_SCORE = 8;
+
 /** Markdown → plain text for channels without formatting. */
 function plainText(markdown: string): string {
   return markdown.replace(/\*\*?([^*\n]+)\*\*?/g, "$1").replace(/`([^`\n]+)`/g, "$1");
@@ -80,9 +83,15 @@ export class Assistant {
     const text = request.message.trim();
     const contextText = (request.context ?? []).map((t) => t.content).join("\n");
     const entities = await this.entities(text);
-    const contextEntities = contextText ? extractEntities(contextText) : null;
+    const contextEntities = contextText ? await this.entities(contextText) : null;
     const { index } = this.#deps;
-    const ranking: RankedTool[] = index.rank(text, entities, { context: contextText });
+    // A follow-up is ranked on its own words; the earlier turns count only when those say too little
+    // ("pause it"): otherwise the previous question's tool would win again.
+    const own = index.rank(text, entities);
+    const ranking: RankedTool[] =
+      contextText && (own[0]?.score ?? 0) < FOLLOW_UP_OWN_SCORE
+        ? index.rank(text, entities, { context: contextText })
+        : own;
     const retrieved = index
       .rank(text, entities, { context: contextText, role: request.caller.role, limit: this.#deps.topK ?? 8 })
       .map((r) => r.name);

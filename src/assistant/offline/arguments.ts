@@ -19,6 +19,8 @@ export interface FillContext {
   entities: Entities;
   /** Entities of the earlier turns: a follow-up ("pause it") names its event there. */
   contextEntities: Entities | null;
+  /** The earlier turns, joined. */
+  contextText?: string;
   caller: Caller;
   /** All tool names, to recognise one mentioned in the question. */
   toolNames: readonly string[];
@@ -52,11 +54,12 @@ const ENUM_SYNONYMS: Record<string, Record<string, RegExp>> = {
     bidders: /\bbidders?\b/i,
     event_attendees: /\b(attendees?|attended|came|scanned|guests)\b/i,
     all_with_phone:
-      /\b(everyone|all (of )?(them|people|contacts)|anyone with a phone|all with (a )?phone)\b/i,
+      /\b(everyone|all (of )?(them|people|contacts)|anyone with a phone|all with (a )?phone|with a phone number|on file|at all)\b/i,
   },
   group_by: {
-    artist: /\b(by|per|each) artist\b/i,
-    round: /\b(by|per|each) round\b/i,
+    artist:
+      /\b(by|per|each) artist\b|\b(top|best|highest)[- ]?(selling|earning|grossing) artists?\b|\bartist breakdown\b/i,
+    round: /\b(by|per|each) round\b|\bround breakdown\b/i,
   },
   priority: {
     critical: /\b(critical|urgent|asap|p0|sev ?1)\b/i,
@@ -81,17 +84,62 @@ function enumFromText(name: string, values: readonly string[], text: string): st
   return undefined;
 }
 
-/** A quoted piece of text, or what follows "to" at the end ("change her bio to …"). */
+/**
+ * The new text a write is given: quoted, after "tell him/saying …", after a colon ("Remember for
+ * this channel: …"), or after the last "to" ("change her bio to …").
+ */
 function newValue(text: string, entities: Entities): string | undefined {
   if (entities.quoted[0]) return entities.quoted[0];
-  const to = /\bto\s*[:\-–]?\s*(.{2,})$/i.exec(text.trim());
-  return to?.[1]?.replace(/[.?!]+$/, "").trim() || undefined;
+  const trimmed = text.trim();
+  const said =
+    /\b(?:tell (?:him|her|them)(?: that)?|saying|with the message|message)\s*[:\-–]?\s*(.{3,})$/i.exec(
+      trimmed,
+    );
+  const colon = /:\s*(.{3,})$/.exec(trimmed);
+  const to = /.*\bto\s*[:\-–]?\s*(.{2,})$/i.exec(trimmed);
+  const value = said?.[1] ?? colon?.[1] ?? to?.[1];
+  return value?.replace(/[.?!]+$/, "").trim() || undefined;
 }
+
+/** A two-letter country code the text sets ("… to GB"), else the generic new value. */
+function countryValue(text: string, entities: Entities): string | undefined {
+  const codes = [...text.matchAll(/\bto\s+([A-Z]{2})\b/g)];
+  return codes.at(-1)?.[1] ?? newValue(text, entities);
+}
+
+/** Words people use for record statuses, for status arguments that are free text. */
+const STATUS_WORDS =
+  /\b(pending|approved|rejected|paid|processing|failed|completed|cancelled|open|resolved|closed|draft|active|paused)\b/i;
 
 /** The phrase after a marker such as "bug:" or "about", for free-text arguments. */
 function after(text: string, marker: RegExp): string | undefined {
   const match = marker.exec(text);
   return match ? text.slice(match.index + match[0].length).trim() || undefined : undefined;
+}
+
+/** A tool named in the question, or — for "that tool" — in the earlier turns. */
+function toolNamed(text: string, ctx: FillContext): string | undefined {
+  const here = ctx.toolNames.find((n) => text.includes(n));
+  if (here || !/\b(that|this|the same) tool\b/i.test(text)) return here;
+  return ctx.contextText ? ctx.toolNames.find((n) => ctx.contextText?.includes(n)) : undefined;
+}
+
+/** The text, unless it is only the request itself ("File a bug report.") with nothing to report. */
+function substance(text: string): string | undefined {
+  const rest = text
+    .replace(
+      /\b(please|can you|could you|file|create|open|log|raise|make|submit|report|reports|a|an|the|new|bug|issue|ticket|for me)\b/gi,
+      " ",
+    )
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+  return rest.split(/\s+/).filter(Boolean).length >= 3 ? text.trim() : undefined;
+}
+
+/** A phone number typed as bare digits ("2065550147"), when the text talks about a phone. */
+function bareNumber(text: string): string | undefined {
+  if (!/\b(phone|number|cell|mobile|texted|sms)\b/i.test(text)) return undefined;
+  return /(?<![\d-])(\+?\d{10,11})(?![\d-])/.exec(text)?.[1];
 }
 
 /** A capitalised full name in the text ("Jordan Lee"), when no known person matched. */
@@ -170,58 +218,77 @@ export function fillArguments(tool: AnyTool, schema: ToolSchema, ctx: FillContex
       case "artist_profile_id":
         if (entities.artists[0]) artist = entities.artists[0].name;
         else if (schema.required.includes(name)) {
-          const guessed = capitalisedName(text);
-          if (guessed) artist = guessed;
+          // "her", "Marco": the artist of the earlier turns, else a full name typed here.
+          artist = ctx.contextEntities?.artists[0]?.name ?? capitalisedName(text) ?? null;
         }
+        break;
+      case "new_country":
+        value = countryValue(text, entities);
         break;
       case "new_name":
       case "new_bio":
-      case "new_country":
       case "content_md":
       case "message_from_producer":
         value = newValue(text, entities);
         break;
+      case "art_id":
+        value = entities.artCodes?.[0] ?? ctx.contextEntities?.artCodes?.[0];
+        break;
+      case "status":
+        value = prop.enum ? enumFromText(name, prop.enum, text) : STATUS_WORDS.exec(text)?.[1]?.toLowerCase();
+        break;
       case "amount": {
         const m =
-          /(?:[$€£]\s?(\d[\d,]*(?:\.\d{1,2})?))|(\d[\d,]*(?:\.\d{1,2})?)\s?(?:[A-Z]{3}\b|dollars|bucks)/.exec(
+          /(?:[$€£]\s?(\d[\d,]*(?:\.\d{1,2})?))|(\d[\d,]*(?:\.\d{1,2})?)\s?(?:[A-Z]{3}\b|dollars|bucks)|\b[A-Z]{3}\s?(\d[\d,]*(?:\.\d{1,2})?)\b/.exec(
             text,
           );
-        const raw = m?.[1] ?? m?.[2];
+        const raw = m?.[1] ?? m?.[2] ?? m?.[3];
         if (raw) value = Number(raw.replaceAll(",", ""));
         break;
       }
       case "currency":
-      case "base_currency":
         value = entities.currencies[0];
         break;
-      case "target_currency":
-        value = entities.currencies[1];
+      case "base_currency":
+      case "target_currency": {
+        // "how many GBP is 1 AUD" / "GBP per AUD": the base is named second.
+        const reversed = /\bhow many\b|\bper\b/i.test(text);
+        const [first, second] = entities.currencies;
+        const base = reversed && second ? second : first;
+        const target = reversed && second ? first : second;
+        value = name === "base_currency" ? base : target;
         break;
+      }
       case "phone":
-        value = entities.phones[0]?.e164 ?? entities.phones[0]?.raw;
+        value = entities.phones[0]?.e164 ?? entities.phones[0]?.raw ?? bareNumber(text);
         break;
       case "recipient":
-        value = entities.emails[0];
+        value = entities.emails[0] ?? /(^|\s)(@[\w-]+(?:\.[\w-]+)+)/.exec(text)?.[2];
         break;
       case "slack_channel_id":
-        value = entities.channelIds[0];
+        value = entities.channelIds[0] ?? ctx.contextEntities?.channelIds[0];
         break;
       case "user_id":
         value = entities.userIds[0];
         break;
       case "tool_name":
-        value = ctx.toolNames.find((n) => text.includes(n));
+        value = toolNamed(text, ctx);
         break;
       case "table_name": {
-        const m = /\b(?:table|on)\s+`?([a-z_][a-z0-9_]{2,})`?/i.exec(text);
-        value = m?.[1];
+        const m =
+          /^\s*(?:and|what about|how about)?\s*(?:for|on)\s+(?:the\s+)?`?([a-z_][a-z0-9_]{2,})`?\s*\??\s*$/i.exec(
+            text,
+          ) ??
+          /\b(?:the\s+)?`?([a-z_][a-z0-9_]{2,})`?\s+table\b/i.exec(text) ??
+          /\btable\s+`?([a-z_][a-z0-9_]{2,})`?/i.exec(text);
+        value = m?.[1] && !/^(the|this|that|for|on|any)$/i.test(m[1]) ? m[1] : undefined;
         break;
       }
       case "title":
-        value = (after(text, /\b(bug|issue|problem)\s*[:\-–]\s*/i) ?? text).slice(0, 200);
+        value = (after(text, /\b(bug|issue|problem)\s*[:\-–]\s*/i) ?? substance(text))?.slice(0, 200);
         break;
       case "description":
-        value = text.slice(0, 4000);
+        value = substance(text)?.slice(0, 4000);
         break;
       case "force":
         if (/\b(force|even if (it'?s )?fresh|anyway)\b/i.test(text)) value = true;
@@ -235,14 +302,10 @@ export function fillArguments(tool: AnyTool, schema: ToolSchema, ctx: FillContex
           value = true;
         break;
       case "scope_type":
-        value =
-          ctx.toolNames.some((n) => text.includes(n)) || /\btool (memory|notes)\b/i.test(text)
-            ? "tool"
-            : "channel";
+        value = toolNamed(text, ctx) || /\btool'?s? (memory|notes)\b/i.test(text) ? "tool" : "channel";
         break;
       case "scope_id": {
-        const toolName = ctx.toolNames.find((n) => text.includes(n));
-        value = toolName ?? entities.channelIds[0] ?? ctx.caller.channelId ?? undefined;
+        value = toolNamed(text, ctx) ?? entities.channelIds[0] ?? ctx.caller.channelId ?? undefined;
         break;
       }
       case "channel": {
@@ -267,6 +330,7 @@ function queryFor(toolName: string, ctx: FillContext): string | undefined {
       return (
         entities.emails[0] ??
         entities.phones[0]?.raw ??
+        bareNumber(text) ??
         entities.people[0]?.name ??
         entities.artists[0]?.name ??
         entities.quoted[0] ??
@@ -293,7 +357,7 @@ function searchByFor(toolName: string, ctx: FillContext): string | undefined {
   if (toolName === "lookup_artist_profile")
     return entities.artists[0] || entities.quoted[0] ? "name" : undefined;
   if (entities.emails[0]) return "email";
-  if (entities.phones[0]) return "phone";
+  if (entities.phones[0] || bareNumber(ctx.text)) return "phone";
   if (entities.people[0] || entities.artists[0] || capitalisedName(ctx.text)) return "name";
   return undefined;
 }

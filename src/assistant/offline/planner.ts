@@ -29,12 +29,28 @@ export interface PlannerOptions {
   minScore: number;
   /** A second intent (another clause of the question) must score at least this. */
   minClauseScore: number;
+  /** Runners-up within this share of the top score may replace it when only they can run. */
+  feasibleRatio: number;
+  /** A clause is already answered when a chosen tool scores this share of the clause's best. */
+  coveredRatio: number;
 }
 
-export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = { minScore: 2.5, minClauseScore: 4 };
+export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
+  minScore: 2.5,
+  minClauseScore: 6,
+  feasibleRatio: 0.7,
+  coveredRatio: 0.6,
+};
 
 const SMALLTALK =
-  /^\s*(hi|hello|hey|yo|good (morning|afternoon|evening|night)|thanks?( you)?|thx|ty|cheers|ok(ay)?|cool|great|nice|awesome|perfect|got it|bye|see you)\b/i;
+  /^\s*(hi|hello|hey|yo|(good )?(morning|afternoon|evening|night)|thanks?( you)?|thx|ty|cheers|ok(ay)?|cool|great|nice|awesome|perfect|got it|bye|see you|👍|🙏)/iu;
+
+/**
+ * Requests no tool serves, whatever words they share with the catalogue: writing, translating,
+ * general knowledge, weather, advice. Arthur says what it can do instead.
+ */
+const OUT_OF_SCOPE =
+  /\b(poem|haiku|limerick|song|joke|story|essay|translate|translation|weather|forecast|recipe|capital of|pivot table|google sheets|excel|spreadsheet formula|recommend (a|an|some)|what('s| is) the meaning of|who won the)\b/i;
 
 const HELP_TEXT =
   "I'm Arthur, Art Battle's operations assistant. Ask me about events (AB4023), artists, votes and auctions, " +
@@ -93,11 +109,16 @@ export class OfflinePlanner {
     const top = ranking[0];
     const mentionsSomething =
       entities.eids.length + entities.emails.length + entities.phones.length + entities.artists.length > 0;
-    const words = text.trim().split(/\s+/).length;
-    if (!mentionsSomething && SMALLTALK.test(text) && words <= 6) {
+    // Only small talk: nothing left once the greeting or thanks (and Arthur's name) is taken away.
+    const rest = text
+      .replace(SMALLTALK, "")
+      .replace(/\barthur\b/gi, "")
+      .replace(/[^\p{L}\p{N}]+/gu, " ")
+      .trim();
+    if (!mentionsSomething && SMALLTALK.test(text) && rest.split(/\s+/).filter(Boolean).length <= 1) {
       return { kind: "reply", reason: "smalltalk", text: HELP_TEXT };
     }
-    if (!top || top.score < this.#options.minScore) {
+    if (!top || top.score < this.#options.minScore || (OUT_OF_SCOPE.test(text) && !mentionsSomething)) {
       return {
         kind: "reply",
         reason: "out_of_scope",
@@ -105,49 +126,55 @@ export class OfflinePlanner {
       };
     }
 
-    const chosen = [top.name];
+    const fill = (tool: AnyTool) => this.#fill(tool, input);
+    // The best tool the question can actually drive: a close runner-up whose required arguments the
+    // question gives beats a top tool that would need details nobody mentioned.
+    // A request whose best match the role may not use is refused, not quietly answered by another tool.
+    const topTool = this.#registry.require(top.name);
+    if (!this.#allowed(topTool, input.caller)) {
+      return {
+        kind: "deny",
+        tool: topTool.name,
+        reason: `${topTool.title} (${topTool.name}) is not available to the ${input.caller.role} role; it is for: ${topTool.policy.roles.join(", ")}.`,
+      };
+    }
+    // An action (a write) the question cannot fully specify is asked about, never swapped for a read.
+    const close = topTool.policy.writes
+      ? [top]
+      : ranking.filter((r) => r.score >= top.score * this.#options.feasibleRatio);
+    const feasible = close.find((r) => {
+      const tool = this.#registry.require(r.name);
+      return this.#allowed(tool, input.caller) && fill(tool).missing.length === 0;
+    });
+    const primary = this.#registry.require(feasible?.name ?? top.name);
+    const primaryArgs = fill(primary);
+    if (primaryArgs.missing.length) {
+      return {
+        kind: "clarify",
+        tool: primary.name,
+        missing: primaryArgs.missing,
+        question: clarification(primary, primaryArgs.missing),
+      };
+    }
+    const calls: PlannedCall[] = [{ tool: primary.name, args: primaryArgs.args, artist: primaryArgs.artist }];
+
+    // Further requests in other clauses ("…, and how are ticket sales?"): a tool that clearly owns a
+    // clause the first tool does not cover, which the caller may use and the question can drive.
     const clauses = text.split(CLAUSE_BREAK).filter((c) => c.trim().split(/\s+/).length >= 3);
     if (clauses.length > 1) {
       for (const clause of clauses) {
-        const best = this.#index.rank(clause, entities, { limit: 1 })[0];
-        if (best && best.score >= this.#options.minClauseScore && !chosen.includes(best.name)) {
-          chosen.push(best.name);
-        }
+        const ranked = this.#index.rank(clause, entities, { limit: 8 });
+        const best = ranked[0];
+        if (!best || best.score < this.#options.minClauseScore) continue;
+        if (calls.some((c) => c.tool === best.name)) continue;
+        const covered = ranked.find((r) => calls.some((c) => c.tool === r.name));
+        if (covered && covered.score >= best.score * this.#options.coveredRatio) continue;
+        const tool = this.#registry.require(best.name);
+        if (!this.#allowed(tool, input.caller)) continue;
+        const filled = fill(tool);
+        if (filled.missing.length) continue;
+        calls.push({ tool: tool.name, args: filled.args, artist: filled.artist });
       }
-    }
-
-    const calls: PlannedCall[] = [];
-    for (const name of chosen) {
-      const tool = this.#registry.require(name);
-      if (!tool.policy.roles.includes(input.caller.role)) {
-        const allowed = tool.policy.roles.join(", ");
-        return {
-          kind: "deny",
-          tool: name,
-          reason: `${tool.title} (${name}) is not available to the ${input.caller.role} role; it is for: ${allowed}.`,
-        };
-      }
-      const schema = this.#registry.inputSchema(tool) as unknown as Partial<ToolSchema>;
-      const filled = fillArguments(
-        tool,
-        { properties: schema.properties ?? {}, required: schema.required ?? [] },
-        {
-          text,
-          entities,
-          contextEntities: input.contextEntities,
-          caller: input.caller,
-          toolNames: this.#toolNames,
-        },
-      );
-      if (filled.missing.length) {
-        return {
-          kind: "clarify",
-          tool: name,
-          missing: filled.missing,
-          question: clarification(tool, filled.missing),
-        };
-      }
-      calls.push({ tool: name, args: filled.args, artist: filled.artist });
     }
     // An artist named by name is resolved to a profile id first (once, shared by the calls).
     const artist = calls.find((c) => c.artist)?.artist;
@@ -159,5 +186,25 @@ export class OfflinePlanner {
       });
     }
     return { kind: "run", calls };
+  }
+
+  #allowed(tool: AnyTool, caller: Caller): boolean {
+    return tool.policy.enabled && tool.policy.roles.includes(caller.role);
+  }
+
+  #fill(tool: AnyTool, input: PlannerInput) {
+    const schema = this.#registry.inputSchema(tool) as unknown as Partial<ToolSchema>;
+    return fillArguments(
+      tool,
+      { properties: schema.properties ?? {}, required: schema.required ?? [] },
+      {
+        text: input.text,
+        entities: input.entities,
+        contextEntities: input.contextEntities,
+        contextText: input.contextText,
+        caller: input.caller,
+        toolNames: this.#toolNames,
+      },
+    );
   }
 }
