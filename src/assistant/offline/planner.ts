@@ -33,13 +33,16 @@ export interface PlannerOptions {
   feasibleRatio: number;
   /** A clause is already answered when a chosen tool scores this share of the clause's best. */
   coveredRatio: number;
+  /** After finding an artist, a tool about artists this close to the top also runs. */
+  artistStepRatio: number;
 }
 
 export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
   minScore: 2.5,
   minClauseScore: 6,
   feasibleRatio: 0.7,
-  coveredRatio: 0.6,
+  coveredRatio: 0.85,
+  artistStepRatio: 0.65,
 };
 
 const SMALLTALK =
@@ -58,7 +61,7 @@ const HELP_TEXT =
 
 /** Where one clause of a multi-part question ends and the next begins. */
 const CLAUSE_BREAK =
-  /\s*(?:,?\s+and\s+(?:also\s+)?|;\s*|\?\s+|,\s*(?:also|plus|then)\s+|\s+also\s+|\s+plus\s+)/i;
+  /\s*(?:,?\s+and\s+(?:also\s+)?|;\s*|\?\s+|,\s*(?:also|plus|then)\s+|\s+also\s+|\s+plus\s+|\s+[+&]\s+|\.\s+)/i;
 
 const CLARIFY: Record<string, string> = {
   eid: "Which event do you mean? Give me its event id, like AB4023.",
@@ -158,9 +161,26 @@ export class OfflinePlanner {
     }
     const calls: PlannedCall[] = [{ tool: primary.name, args: primaryArgs.args, artist: primaryArgs.artist }];
 
+    // "How did Priya Raman's paintings do at AB4120?": finding the artist is only the first step when
+    // a tool about that artist also fits the question well.
+    if (primary.name === "lookup_artist_profile" && entities.artists.length) {
+      const about = ranking.find(
+        (r) =>
+          r.name !== primary.name &&
+          r.score >= top.score * this.#options.artistStepRatio &&
+          "artist_profile_id" in (this.#schema(this.#registry.require(r.name)).properties ?? {}),
+      );
+      const tool = about && this.#registry.require(about.name);
+      if (tool && this.#allowed(tool, input.caller) && !tool.policy.writes) {
+        const filled = fill(tool);
+        const artist = entities.artists[0]?.name ?? null;
+        if (!filled.missing.length) calls.push({ tool: tool.name, args: filled.args, artist });
+      }
+    }
+
     // Further requests in other clauses ("…, and how are ticket sales?"): a tool that clearly owns a
     // clause the first tool does not cover, which the caller may use and the question can drive.
-    const clauses = text.split(CLAUSE_BREAK).filter((c) => c.trim().split(/\s+/).length >= 3);
+    const clauses = text.split(CLAUSE_BREAK).filter((c) => c.trim().split(/\s+/).length >= 2);
     if (clauses.length > 1) {
       for (const clause of clauses) {
         const ranked = this.#index.rank(clause, entities, { limit: 8 });
@@ -192,8 +212,12 @@ export class OfflinePlanner {
     return tool.policy.enabled && tool.policy.roles.includes(caller.role);
   }
 
+  #schema(tool: AnyTool): Partial<ToolSchema> {
+    return this.#registry.inputSchema(tool) as unknown as Partial<ToolSchema>;
+  }
+
   #fill(tool: AnyTool, input: PlannerInput) {
-    const schema = this.#registry.inputSchema(tool) as unknown as Partial<ToolSchema>;
+    const schema = this.#schema(tool);
     return fillArguments(
       tool,
       { properties: schema.properties ?? {}, required: schema.required ?? [] },
