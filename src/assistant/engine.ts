@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Role, ToolRegistry } from "../catalog/index.ts";
+import { maskContactsInText, type Role, type ToolRegistry } from "../catalog/index.ts";
 import type { Sql } from "../db/index.ts";
 import { OfflinePlanner, type Plan, type PlannedCall, type PlannerOptions } from "./offline/planner.ts";
 import {
@@ -30,6 +30,10 @@ export interface AnswerOptions {
    */
   executeWrites?: boolean;
 }
+
+/** A follow-up that repeats the previous question for something else. */
+const SAME_AGAIN =
+  /^\s*(?:ok(?:ay)?,?\s+)?(?:(?:and\s+)?(?:the\s+)?same (?:for|with|but)|what about|how about|and (?:for|now|what about)|now (?:for|do))\b/i;
 
 /** A follow-up whose own best match scores at least this is ranked without the earlier turns. */
 const FOLLOW_UP_OWN_SCORE = 8;
@@ -88,10 +92,14 @@ export class Assistant {
     // A follow-up is ranked on its own words; the earlier turns count only when those say too little
     // ("pause it"): otherwise the previous question's tool would win again.
     const own = index.rank(text, entities);
+    const lastQuestion = [...(request.context ?? [])].reverse().find((t) => t.role === "user")?.content;
+    // "same for round 3", "and for bids?": the previous question again, with what this one changes.
     const ranking: RankedTool[] =
-      contextText && (own[0]?.score ?? 0) < FOLLOW_UP_OWN_SCORE
-        ? index.rank(text, entities, { context: contextText })
-        : own;
+      lastQuestion && SAME_AGAIN.test(text)
+        ? index.rank(`${lastQuestion} ${text}`, entities)
+        : contextText && (own[0]?.score ?? 0) < FOLLOW_UP_OWN_SCORE
+          ? index.rank(text, entities, { context: contextText })
+          : own;
     const retrieved = index
       .rank(text, entities, { context: contextText, role: request.caller.role, limit: this.#deps.topK ?? 8 })
       .map((r) => r.name);
@@ -208,7 +216,9 @@ export class Assistant {
       if (error.code === "FORBIDDEN") denied = { tool: tool.name, reason: error.message };
       sections.push(`${tool.title}: ${error.message}`);
     }
-    const text = sections.join("\n\n") || "Nothing to report.";
+    const joined = sections.join("\n\n") || "Nothing to report.";
+    // Results come masked from the gateway; free text in them (notes, messages) is masked here too.
+    const text = request.caller.role === "ops" ? joined : maskContactsInText(joined);
     return { ...base, tools: records, pendingApprovals: pending, denied, text, plain: plainText(text) };
   }
 }

@@ -30,5 +30,5 @@ export {
   parseToolOverrides,
 } from "./overrides.ts";
 export { type Approval, type ApprovalCheck, authorize, checkApproval, type Decision } from "./policy.ts";
-export { maskCard, maskEmail, maskPhone, redactFields } from "./redact.ts";
+export { maskCard, maskContactsInText, maskEmail, maskPhone, redactFields } from "./redact.ts";
 export { ToolRegistry } from "./registry.ts";

@@ -110,6 +110,44 @@ describe("the offline assistant", () => {
   });
 });
 
+describe("personal data in answers", () => {
+  it("a viewer never sees an unmasked email or phone number, while dates survive", async () => {
+    const [person] = await db.sql<{ email: string; phone: string | null }[]>`
+      select email, phone from people
+      where email is not null and phone is not null order by id limit 1`;
+    expect(person?.email).toBeTruthy();
+    const email = person?.email as string;
+    const viewer = await assistant.answer({
+      message: `Find the person with the email ${email}`,
+      caller: as("viewer"),
+      interaction: "cli",
+    });
+    expect(viewer.tools.map((t) => t.tool)).toEqual(["lookup_person"]);
+    const shown = `${viewer.text}\n${JSON.stringify(viewer.tools.map((t) => t.result))}`;
+    expect(shown).not.toContain(email);
+    const digits = (person?.phone ?? "").replace(/\D/g, "");
+    if (digits.length >= 7) expect(shown.replace(/\D/g, " ")).not.toContain(digits);
+
+    // E-mails sent to someone: recipients masked, the dates they were sent left intact.
+    const [sent] = await db.sql<{ recipient: string }[]>`
+      select recipient from email_logs where recipient like '%@%' and sent_at is not null order by id limit 1`;
+    const log = await assistant.answer({
+      message: `show the email log for ${sent?.recipient}`,
+      caller: as("viewer"),
+      interaction: "cli",
+    });
+    expect(log.tools.map((t) => t.tool)).toEqual(["get_email_log"]);
+    expect(log.text).not.toContain(sent?.recipient);
+    expect(log.text).toMatch(/\b20\d\d-\d\d-\d\d/);
+    const ops = await assistant.answer({
+      message: `Find the person with the email ${email}`,
+      caller: as("ops"),
+      interaction: "cli",
+    });
+    expect(ops.text).toContain(email);
+  });
+});
+
 describe("arthur ask", () => {
   it("answers on the command line and lists the tools it called as JSON", async () => {
     const run = await runArthur(

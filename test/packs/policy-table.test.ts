@@ -59,7 +59,7 @@ const POLICY_TABLE: Row[] = [
     ["query", "search_by"],
     ["query"],
     true,
-    ["email", "phone"],
+    ["email", "phone", "text"],
   ],
   [
     3,
@@ -151,7 +151,7 @@ const POLICY_TABLE: Row[] = [
     ["query", "search_by"],
     ["query"],
     false,
-    ["email", "phone"],
+    ["email", "phone", "text"],
   ],
   [
     17,

@@ -74,7 +74,8 @@ export const lookupPerson = defineTool({
     "how many votes, bids and artist profiles they have. Use it to answer 'is X in the system?' or to get a " +
     "person id. For artist profiles (bio, artist number, events) use lookup_artist_profile.",
   input,
-  pii: { email: "email", phone: "phone" },
+  // `query` echoes what was searched for: an e-mail or phone number in it is masked too.
+  pii: { email: "email", phone: "phone", query: "text" },
   policy: { roles: ROLES_NO_MARKETING, risk: "low", maxCallsPerRequest: 3, passthrough: true },
   async handler(args, { sql, rowCap }): Promise<LookupPersonResult> {
     const limit = Math.min(PEOPLE_MATCH_LIMIT, rowCap);

@@ -176,7 +176,8 @@ export const findDuplicateProfiles = defineTool({
     "number (entry_id), contact and person id. Up to 20 matches. Use it before merging or when an artist " +
     "'has two accounts'. It changes nothing; for a person's audience record use lookup_person.",
   input,
-  pii: { email: "email", phone: "phone" },
+  // `query` echoes what was searched for: an e-mail or phone number in it is masked too.
+  pii: { email: "email", phone: "phone", query: "text" },
   policy: { roles: ROLES_OPS_VIEWER, risk: "low", maxCallsPerRequest: 3 },
   async handler(args, { sql, rowCap }): Promise<FindDuplicateProfilesResult> {
     const limit = Math.min(PROFILE_MATCH_LIMIT, rowCap);
