@@ -10,6 +10,8 @@ const FIELDS = {
   title: { weight: 2, b: 0.3 },
   keywords: { weight: 2.5, b: 0.5 },
   examples: { weight: 1.2, b: 0.75 },
+  /** What other tools' descriptions say this tool is for ("for what is still owed use get_artists_owed"). */
+  pointers: { weight: 1.2, b: 0.5 },
   description: { weight: 0.6, b: 0.75 },
 } as const;
 type Field = keyof typeof FIELDS;
@@ -57,6 +59,66 @@ function ownClauses(description: string, toolNames: RegExp, known: Set<string>):
     );
 }
 
+/** Placeholders in a description's sample questions: "ABxxxx", "<artist>", a lone "X". */
+const PLACEHOLDER = /\bAB[x\d]+(?:-\d+)*\b|<[^>]*>|\bX\b/g;
+
+/**
+ * The sample questions a description quotes as what the tool is for ("Use it for 'is ABxxxx
+ * ready?'"): the tool's author saying how people ask for it, so they count as examples.
+ */
+export function guidanceExamples(description: string): string[] {
+  const out: string[] = [];
+  for (const clause of description.split(/(?<=[.;])\s+/)) {
+    if (!/\b(?:use it|use this|answer|someone says|when)\b/i.test(clause)) continue;
+    for (const m of clause.matchAll(/(?<=^|[\s(])['‘](.+?)['’](?=[\s,.;)]|$)/g)) {
+      const text = (m[1] as string).replace(PLACEHOLDER, " ").trim();
+      if (text.split(/\s+/).length >= 2) out.push(text);
+    }
+  }
+  return out;
+}
+
+/**
+ * What one tool's description says other tools are for: "for the fee breakdown use
+ * get_eventbrite_fees", "use refresh_eventbrite_data to fetch fresh numbers", "it does not list
+ * individual payments (get_artist_payment_ledger)". Returns [tool name, what it is for] pairs.
+ */
+export function descriptionPointers(description: string, toolNames: readonly string[]): [string, string][] {
+  const names = toolNames.join("|");
+  const what = "((?:(?!\\b(?:before|after|with|from)\\b)[^,;.()])+?)";
+  const patterns: [RegExp, number, number][] = [
+    [
+      new RegExp(
+        `\\b(?:use|call|see) (${names}) (?:to|for) ([^.;()]+?)(?=[.;)]|$|,? (?:and )?(?:${names})\\b)`,
+        "gi",
+      ),
+      1,
+      2,
+    ],
+    [new RegExp(`\\b(?:for|to) ${what}(?:,? (?:use|see|call) | )(${names})\\b`, "gi"), 2, 1],
+    [
+      new RegExp(
+        `\\b(?:${names}) (?:for|to) [^,;()]+?, (${names}) (?:for|to) ${what}(?=[.;)]|$| and )`,
+        "gi",
+      ),
+      1,
+      2,
+    ],
+    [new RegExp(`\\b(?:${names}) [^,;()]+? and (${names}) (?:for|to) ([^,;.()]+)`, "gi"), 1, 2],
+    [new RegExp(`\\bdoes not ([^,;.()]+?) \\((${names})\\)`, "gi"), 2, 1],
+    [new RegExp(`\\b(${names}) (?:shows|reports) ([^,;.()]+)`, "gi"), 1, 2],
+  ];
+  const out: [string, string][] = [];
+  for (const [re, toolGroup, whatGroup] of patterns) {
+    for (const m of description.matchAll(re)) {
+      const tool = m[toolGroup];
+      const text = m[whatGroup]?.replace(PLACEHOLDER, " ").trim();
+      if (tool && text && /[a-z]/i.test(text) && !/\b(?:and|or)$/.test(text)) out.push([tool, text]);
+    }
+  }
+  return out;
+}
+
 function hintText(tool: AnyTool, hint: ToolHint | undefined): string[] {
   return [tool.name.replace(/_/g, " "), tool.title, ...(hint?.keywords ?? []), ...(hint?.examples ?? [])];
 }
@@ -67,6 +129,7 @@ function readTool(
   toolNames: RegExp,
   known: Set<string>,
   vocabulary: Vocabulary,
+  pointers: readonly string[],
 ): DocFields {
   const tf = Object.fromEntries(FIELD_NAMES.map((f) => [f, new Map<string, number>()])) as DocFields["tf"];
   const len = Object.fromEntries(FIELD_NAMES.map((f) => [f, 0])) as DocFields["len"];
@@ -87,7 +150,9 @@ function readTool(
   add("name", tool.name.replace(/_/g, " "), true);
   add("title", tool.title, true);
   for (const k of hint?.keywords ?? []) add("keywords", k, true);
-  const examples = (hint?.examples ?? []).map((e) => new Set(add("examples", e, true).map((t) => t.stem)));
+  const sampleQuestions = [...(hint?.examples ?? []), ...guidanceExamples(tool.description)];
+  const examples = sampleQuestions.map((e) => new Set(add("examples", e, true).map((t) => t.stem)));
+  for (const text of pointers) add("pointers", text, true);
   add("description", ownClauses(tool.description, toolNames, known), false);
   return { tf, len, bigrams, examples };
 }
@@ -105,7 +170,14 @@ export function buildPostings(tools: readonly AnyTool[], hints: HintTable): Post
   const knownWords = new Set(
     tools.flatMap((t) => hintText(t, hints[t.name]).flatMap((text) => words(text).map((w) => w.folded))),
   );
-  const docs = tools.map((t) => readTool(t, hints[t.name], names, knownWords, vocabulary));
+  const toolNames = tools.map((t) => t.name);
+  const pointers = new Map<string, string[]>();
+  for (const t of tools)
+    for (const [target, what] of descriptionPointers(t.description, toolNames))
+      if (target !== t.name) push(pointers, target, what);
+  const docs = tools.map((t) =>
+    readTool(t, hints[t.name], names, knownWords, vocabulary, pointers.get(t.name) ?? []),
+  );
   const df = new Map<string, number>();
   for (const doc of docs) {
     const seen = new Set<string>();

@@ -6,7 +6,9 @@ import {
   type Companion,
   type Cue,
   type CueTarget,
+  type Mood,
   mentionsUnknownName,
+  moodOf,
 } from "./cues.ts";
 import type { HintTable } from "./hints.ts";
 import { buildPostings, type Postings } from "./postings.ts";
@@ -21,6 +23,10 @@ const PHRASE_WEIGHT = 0.5;
 const EXAMPLE_WEIGHT = 5;
 /** Prior turns count this much of the question. */
 const CONTEXT_FACTOR = 0.35;
+/** A tool that writes keeps this share of its score for a question that only asks to see something. */
+const WRITE_IN_READ = 0.8;
+/** A tool that reads keeps this share of its score for a request to change something. */
+const READ_IN_WRITE = 0.8;
 /** A companion tool scores at least this share of the best tool that needs it. */
 const COMPANION_SHARE = 0.75;
 
@@ -56,6 +62,8 @@ export class ToolIndex {
   readonly #tools: readonly AnyTool[];
   readonly #targets: CueTarget[];
   readonly #p: Postings;
+  /** A tool's own name typed in a question ("the lookup_person tool notes"). */
+  readonly #toolName: RegExp;
 
   constructor(tools: readonly AnyTool[], hints: HintTable) {
     this.#tools = tools;
@@ -63,8 +71,22 @@ export class ToolIndex {
       name: t.name,
       domain: t.domain,
       inputs: new Set(Object.keys(t.input.shape)),
+      writes: t.policy.writes,
     }));
     this.#p = buildPostings(tools, hints);
+    this.#toolName = new RegExp(`\\b(?:${tools.map((t) => t.name).join("|")})\\b`, "gi");
+  }
+
+  /**
+   * The text the words are read from: a tool named by its identifier is what the request is about
+   * (its notes, its errors), not a request for that tool, so it reads as "tool"; "#channel" names
+   * and e-mail domains count through cues, not as words.
+   */
+  #plain(text: string): string {
+    return text
+      .replace(this.#toolName, " tool ")
+      .replace(/(^|\s)#[\w-]+/g, "$1 ")
+      .replace(/(^|\s)@[\w-]+(?:\.[\w-]+)+/g, "$1 ");
   }
 
   /** Every tool's name in the index, in catalogue order. */
@@ -72,7 +94,7 @@ export class ToolIndex {
     return this.#tools.map((t) => t.name);
   }
 
-  #scores(q: QueryTerms, cues: Cue[]): Float64Array {
+  #scores(q: QueryTerms, cues: Cue[], mood: Mood = null): Float64Array {
     const p = this.#p;
     const scores = new Float64Array(this.#tools.length);
     for (const [term, qw] of q.terms) {
@@ -89,6 +111,9 @@ export class ToolIndex {
     for (let d = 0; d < scores.length; d++) {
       add(scores, d, EXAMPLE_WEIGHT * (best[d] as number));
       for (const cue of cues) add(scores, d, cue.points(this.#targets[d] as CueTarget));
+      const writes = this.#targets[d]?.writes;
+      if (mood === "read" && writes) scores[d] = (scores[d] as number) * WRITE_IN_READ;
+      if (mood === "write" && !writes) scores[d] = (scores[d] as number) * READ_IN_WRITE;
     }
     return scores;
   }
@@ -124,21 +149,25 @@ export class ToolIndex {
       entities.artists.length === 0 &&
       entities.people.length === 0 &&
       mentionsUnknownName(question, p.knownWords);
-    const cues = activeCues(entities, namesSomeone);
     // Names the entities stand for count through cues, not as words ("Boston" in a hint example).
+    const cues = activeCues(entities, namesSomeone, {
+      namesTool: question.search(this.#toolName) >= 0,
+      domain: /(?:^|\s)@[\w-]+(?:\.[\w-]+)+/.test(question),
+    });
     const named = entityWords(entities);
-    const words = (text: string) => tokenize(text).filter((t) => !named.has(t.surface));
+    const words = (text: string) => tokenize(this.#plain(text)).filter((t) => !named.has(t.surface));
     const full = queryTerms(p, words(question), 1);
     if (options.context) {
-      const ctx = queryTerms(p, tokenize(options.context), CONTEXT_FACTOR);
+      const ctx = queryTerms(p, tokenize(this.#plain(options.context)), CONTEXT_FACTOR);
       for (const [t, w] of ctx.terms) if ((full.terms.get(t) ?? 0) < w) full.terms.set(t, w);
       full.norm = Math.sqrt([...full.terms].reduce((s, [t, w]) => s + (w * (p.idf.get(t) ?? 0)) ** 2, 0));
     }
-    const scores = this.#scores(full, cues);
-    const clauses = splitClauses(question).map((c) => queryTerms(p, words(c), 1));
+    const parts = splitClauses(question);
+    const scores = this.#scores(full, cues, moodOf(parts[0] ?? question));
+    const clauses = parts.map((c) => queryTerms(p, words(c), 1));
     if (clauses.filter((c) => c.terms.size > 0).length > 1) {
-      for (const clause of clauses) {
-        const s = this.#scores(clause, cues);
+      for (const [i, clause] of clauses.entries()) {
+        const s = this.#scores(clause, cues, moodOf(parts[i] ?? ""));
         for (let d = 0; d < scores.length; d++)
           if ((s[d] as number) > (scores[d] as number)) scores[d] = s[d] as number;
       }

@@ -189,6 +189,11 @@ export const EVENTBRITE_CHARTS_HINTS: HintTable = {
       "run the AB4128 autopost now",
     ],
     keywords: [
+      "immediately",
+      "anyway",
+      "early",
+      "off schedule",
+      "skip the wait",
       "pause",
       "resume",
       "stop",

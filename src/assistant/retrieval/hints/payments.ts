@@ -118,6 +118,11 @@ export const PAYMENTS_HINTS: HintTable = {
       "recent artist payouts",
     ],
     keywords: [
+      "payouts",
+      "latest payouts",
+      "paid so far",
+      "failed payouts",
+      "payout history",
       "paid",
       "payments",
       "payment history",
@@ -175,6 +180,8 @@ export const PAYMENTS_HINTS: HintTable = {
       "paid payouts with no webhook?",
     ],
     keywords: [
+      "payment health check",
+      "payments ok",
       "payment health",
       "stuck",
       "failing",
