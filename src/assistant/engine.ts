@@ -43,6 +43,12 @@ function plainText(markdown: string): string {
   return markdown.replace(/\*\*?([^*\n]+)\*\*?/g, "$1").replace(/`([^`\n]+)`/g, "$1");
 }
 
+/** The eid of the first upcoming event a lookup_event city result lists. */
+function firstUpcomingEid(result: unknown): string | null {
+  const eid = (result as { upcoming?: { eid?: unknown }[] } | null)?.upcoming?.[0]?.eid;
+  return typeof eid === "string" ? eid : null;
+}
+
 /** The profile id of the first artist a lookup_artist_profile result lists. */
 function firstProfileId(result: unknown): string | null {
   const profiles = (result as { profiles?: { id?: unknown }[] } | null)?.profiles;
@@ -157,6 +163,7 @@ export class Assistant {
     const sections: string[] = [];
     let denied: AssistantAnswer["denied"] = null;
     let artistId: string | null = null;
+    let lookedUpEid: string | null = null;
 
     for (const call of calls) {
       const tool = registry.require(call.tool);
@@ -169,6 +176,13 @@ export class Assistant {
           continue;
         }
         args.artist_profile_id = artistId;
+      }
+      if (call.eventFromLookup) {
+        if (!lookedUpEid) {
+          sections.push(`There is no upcoming event there, so I did not run ${tool.name}.`);
+          continue;
+        }
+        args.eid = lookedUpEid;
       }
       if (tool.policy.writes && options.executeWrites === false) {
         records.push({ tool: tool.name, arguments: args, ok: true, pending: true, durationMs: 0 });
@@ -195,6 +209,7 @@ export class Assistant {
         });
         sections.push(outcome.text);
         if (tool.name === "lookup_artist_profile") artistId = firstProfileId(outcome.result);
+        if (tool.name === "lookup_event") lookedUpEid = firstUpcomingEid(outcome.result);
         continue;
       }
       const { error } = outcome;

@@ -41,7 +41,8 @@ const ENUM_SYNONYMS: Record<string, Record<string, RegExp>> = {
   action: {
     pause: /\b(pause|hold off|stop for now|suspend)\b/i,
     resume: /\b(resume|restart|unpause|start again|turn (it )?back on|re-?enable)\b/i,
-    run_now: /\b(run (it )?now|post (it )?now|right now|immediately|send (it )?now)\b/i,
+    run_now:
+      /\b(run (it )?now|post (it )?now|right now|immediately|send (it )?now|don'?t wait)\b|\bpost\b.*\bnow\b/i,
     cancel: /\b(cancel|stop (it|the|posting)|delete|remove|kill|turn (it )?off)\b/i,
   },
   cadence: {
@@ -117,6 +118,15 @@ function after(text: string, marker: RegExp): string | undefined {
   return match ? text.slice(match.index + match[0].length).trim() || undefined : undefined;
 }
 
+/** Does the question point back at the artist of the earlier turns ("her", "Marco")? */
+function refersToEarlierArtist(text: string, artist: string): boolean {
+  const first = artist.split(/\s+/)[0] ?? "";
+  return (
+    /\b(she|her|hers|he|him|his|they|them|their|the artist)\b/i.test(text) ||
+    (first.length > 2 && new RegExp(`\\b${first}\\b`, "i").test(text))
+  );
+}
+
 /** A tool named in the question, or — for "that tool" — in the earlier turns. */
 function toolNamed(text: string, ctx: FillContext): string | undefined {
   const here = ctx.toolNames.find((n) => text.includes(n));
@@ -188,6 +198,12 @@ export function fillArguments(tool: AnyTool, schema: ToolSchema, ctx: FillContex
       case "comparator_eids": {
         const others = entities.eids.slice(1);
         if (others.length) value = others;
+        // "back to automatic": an empty choice returns the event to scored comparators.
+        else if (
+          tool.name === "set_chart_comparators" &&
+          /\b(automatic|auto|reset|clear|default)\b/i.test(text)
+        )
+          value = [];
         break;
       }
       case "city":
@@ -217,7 +233,12 @@ export function fillArguments(tool: AnyTool, schema: ToolSchema, ctx: FillContex
         break;
       case "artist_profile_id":
         if (entities.artists[0]) artist = entities.artists[0].name;
-        else if (schema.required.includes(name)) {
+        else if (
+          ctx.contextEntities?.artists[0] &&
+          refersToEarlierArtist(text, ctx.contextEntities.artists[0].name)
+        ) {
+          artist = ctx.contextEntities.artists[0].name;
+        } else if (schema.required.includes(name)) {
           // "her", "Marco": the artist of the earlier turns, else a full name typed here.
           artist = ctx.contextEntities?.artists[0]?.name ?? capitalisedName(text) ?? null;
         }
@@ -310,6 +331,15 @@ export function fillArguments(tool: AnyTool, schema: ToolSchema, ctx: FillContex
       }
       case "channel": {
         const m = /#([a-z0-9][a-z0-9_-]{1,79})/i.exec(text);
+        value = m?.[1];
+        break;
+      }
+      case "user": {
+        // "what did Priya say", "what Sam said", "posts by Maria"
+        const m =
+          /\b(?:did|has|had)\s+([A-Z][a-z]+)\s+(?:say|said|post|posted|mention|write|wrote)\b/.exec(text) ??
+          /\bwhat\s+([A-Z][a-z]+)\s+(?:said|posted|wrote|mentioned)\b/.exec(text) ??
+          /\b(?:by|from)\s+@?([A-Z][a-z]+)\b/.exec(text);
         value = m?.[1];
         break;
       }

@@ -1,5 +1,5 @@
 import type { AnyTool, Caller, ToolRegistry } from "../../catalog/index.ts";
-import type { Entities, RankedTool, ToolIndex } from "../retrieval/index.ts";
+import { type Entities, moodOf, type RankedTool, type ToolIndex } from "../retrieval/index.ts";
 import { fillArguments, type ToolSchema } from "./arguments.ts";
 
 /** One tool call the plan makes; `artist` asks for that artist's profile id to be looked up first. */
@@ -7,6 +7,8 @@ export interface PlannedCall {
   tool: string;
   args: Record<string, unknown>;
   artist: string | null;
+  /** Its eid is the first upcoming event of the lookup_event call before it. */
+  eventFromLookup?: boolean;
 }
 
 export type Plan =
@@ -55,13 +57,17 @@ const SMALLTALK =
 const OUT_OF_SCOPE =
   /\b(poem|haiku|limerick|song|joke|story|essay|translate|translation|weather|forecast|recipe|capital of|pivot table|google sheets|excel|spreadsheet formula|recommend (a|an|some)|what('s| is) the meaning of|who won the)\b/i;
 
+/** Questions about Arthur itself: answered with what it can do. */
+const ABOUT_ARTHUR =
+  /\b(who are you|what can you (do|help)|what do you do|how (do|can) i use you|what are you)\b/i;
+
 const HELP_TEXT =
   "I'm Arthur, Art Battle's operations assistant. Ask me about events (AB4023), artists, votes and auctions, " +
   "payments owed, ticket sales and pace charts, SMS and email delivery, or what the team said in Slack.";
 
 /** Where one clause of a multi-part question ends and the next begins. */
 const CLAUSE_BREAK =
-  /\s*(?:,?\s+and\s+(?:also\s+)?|;\s*|\?\s+|,\s*(?:also|plus|then)\s+|\s+also\s+|\s+plus\s+|\s+[+&]\s+|\.\s+)/i;
+  /\s*(?:,?\s+and\s+(?:then\s+|also\s+)?|;\s*|,\s*(?:also|plus|then)\s+|\s+also\s+|\s+plus\s+|\s+then\s+|\s+[+&]\s+)/i;
 
 const CLARIFY: Record<string, string> = {
   eid: "Which event do you mean? Give me its event id, like AB4023.",
@@ -118,7 +124,8 @@ export class OfflinePlanner {
       .replace(/\barthur\b/gi, "")
       .replace(/[^\p{L}\p{N}]+/gu, " ")
       .trim();
-    if (!mentionsSomething && SMALLTALK.test(text) && rest.split(/\s+/).filter(Boolean).length <= 1) {
+    const smalltalk = SMALLTALK.test(text) && rest.split(/\s+/).filter(Boolean).length <= 1;
+    if (!mentionsSomething && (smalltalk || ABOUT_ARTHUR.test(text))) {
       return { kind: "reply", reason: "smalltalk", text: HELP_TEXT };
     }
     if (!top || top.score < this.#options.minScore || (OUT_OF_SCOPE.test(text) && !mentionsSomething)) {
@@ -180,7 +187,14 @@ export class OfflinePlanner {
 
     // Further requests in other clauses ("…, and how are ticket sales?"): a tool that clearly owns a
     // clause the first tool does not cover, which the caller may use and the question can drive.
-    const clauses = text.split(CLAUSE_BREAK).filter((c) => c.trim().split(/\s+/).length >= 2);
+    // Quoted text is content (a bio, a note), not a request; a clause with no request in it
+    // ("Last 6 hours", "the cache looks old to me") only qualifies the one before.
+    const unquoted = text.replace(/(?<=^|[\s:(])["'“‘][^"'”’]{3,}["'”’]/g, " ");
+    const clauses = unquoted
+      .split(/(?<=[.?!])\s+/)
+      .filter((sentence, i) => i === 0 || moodOf(sentence) !== null || /\?\s*$/.test(sentence))
+      .flatMap((sentence) => sentence.split(CLAUSE_BREAK))
+      .filter((c) => c.trim().split(/\s+/).length >= 2);
     if (clauses.length > 1) {
       for (const clause of clauses) {
         const ranked = this.#index.rank(clause, entities, { limit: 8 });
@@ -192,8 +206,17 @@ export class OfflinePlanner {
         const tool = this.#registry.require(best.name);
         if (!this.#allowed(tool, input.caller)) continue;
         const filled = fill(tool);
-        if (filled.missing.length) continue;
-        calls.push({ tool: tool.name, args: filled.args, artist: filled.artist });
+        // "When is the next show in Portland, and is its Eventbrite link right?": the event comes
+        // from the city lookup the first call makes.
+        const fromLookup =
+          filled.missing.length === 1 && filled.missing[0] === "eid" && calls[0]?.tool === "lookup_event";
+        if (filled.missing.length && !fromLookup) continue;
+        calls.push({
+          tool: tool.name,
+          args: filled.args,
+          artist: filled.artist,
+          ...(fromLookup ? { eventFromLookup: true } : {}),
+        });
       }
     }
     // An artist named by name is resolved to a profile id first (once, shared by the calls).

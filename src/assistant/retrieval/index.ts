@@ -1,4 +1,5 @@
 export { stem, type Token, tokenize } from "./analyzer.ts";
+export { type Mood, moodOf } from "./cues.ts";
 export { emptyEntities, extractEntities } from "./entities.ts";
 export { type HintTable, TOOL_HINTS, type ToolHint } from "./hints.ts";
 export { type RankOptions, ToolIndex } from "./ranker.ts";
