@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { maskContactsInText, type Role, type ToolRegistry } from "../catalog/index.ts";
 import type { Sql } from "../db/index.ts";
 import { OfflinePlanner, type Plan, type PlannedCall, type PlannerOptions } from "./offline/planner.ts";
+import { takeRateLimits } from "./rate-limit.ts";
 import {
   type Entities,
   extractEntities,
@@ -21,6 +22,8 @@ export interface AssistantDeps {
   /** How many tools retrieval presents (to a model; reported by eval). Default 8. */
   topK?: number;
   planner?: Partial<PlannerOptions>;
+  /** Questions per minute per user and per channel; absent: no limit (eval, tests). */
+  rateLimits?: { userPerMinute: number; channelPerMinute: number };
 }
 
 export interface AnswerOptions {
@@ -37,6 +40,22 @@ const SAME_AGAIN =
 
 /** A follow-up whose own best match scores at least this is ranked without the earlier turns. */
 const FOLLOW_UP_OWN_SCORE = 8;
+
+/** An answer with nothing done yet, for the planner's outcomes to fill in. */
+function emptyAnswer(retrieved: string[]): Omit<AssistantAnswer, "text" | "plain"> {
+  return {
+    tools: [],
+    pendingApprovals: [],
+    clarification: null,
+    denied: null,
+    rateLimited: null,
+    retrieved,
+    mode: "offline",
+    model: null,
+    usage: { promptTokens: 0, completionTokens: 0, toolDefinitionTokens: 0 },
+    rounds: 0,
+  };
+}
 
 /** Markdown → plain text for channels without formatting. */
 function plainText(markdown: string): string {
@@ -90,6 +109,8 @@ export class Assistant {
   }
 
   async answer(request: AssistantRequest, options: AnswerOptions = {}): Promise<AssistantAnswer> {
+    const limited = await this.#rateLimit(request);
+    if (limited) return limited;
     const text = request.message.trim();
     const contextText = (request.context ?? []).map((t) => t.content).join("\n");
     const entities = await this.entities(text);
@@ -116,23 +137,34 @@ export class Assistant {
     return this.#carryOut(plan, request, retrieved, options);
   }
 
+  /** The refusal when the caller or their channel has asked too much in the last minute. */
+  async #rateLimit(request: AssistantRequest): Promise<AssistantAnswer | null> {
+    const limits = this.#deps.rateLimits;
+    if (!limits) return null;
+    const { caller } = request;
+    const outcome = await takeRateLimits(this.#deps.sql, [
+      { key: `user:${caller.userId}`, limit: limits.userPerMinute, periodMs: 60_000 },
+      { key: `channel:${caller.channelId ?? "direct"}`, limit: limits.channelPerMinute, periodMs: 60_000 },
+    ]);
+    if (outcome.allowed) return null;
+    const seconds = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
+    const who = outcome.key.startsWith("user:") ? "You have" : "This channel has";
+    const text = `${who} asked more questions in the last minute than I take; try again in ${seconds} s.`;
+    return {
+      ...emptyAnswer([]),
+      text,
+      plain: text,
+      rateLimited: { key: outcome.key, retryAfterMs: outcome.retryAfterMs },
+    };
+  }
+
   async #carryOut(
     plan: Plan,
     request: AssistantRequest,
     retrieved: string[],
     options: AnswerOptions,
   ): Promise<AssistantAnswer> {
-    const base = {
-      tools: [] as ToolCallRecord[],
-      pendingApprovals: [] as PendingApproval[],
-      clarification: null as string | null,
-      denied: null as { tool: string; reason: string } | null,
-      retrieved,
-      mode: "offline" as const,
-      model: null,
-      usage: { promptTokens: 0, completionTokens: 0, toolDefinitionTokens: 0 },
-      rounds: 0,
-    };
+    const base = emptyAnswer(retrieved);
     switch (plan.kind) {
       case "reply":
         return { ...base, text: plan.text, plain: plan.text };

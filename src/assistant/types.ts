@@ -69,6 +69,8 @@ export interface AssistantAnswer {
   clarification: string | null;
   /** The request maps to a tool the caller's role may not use. */
   denied: { tool: string; reason: string } | null;
+  /** The question was refused by a rate limit (nothing was planned or run). */
+  rateLimited: { key: string; retryAfterMs: number } | null;
   /** The top tools retrieved for the question (what an LLM would be shown). */
   retrieved: string[];
   mode: "offline" | "llm";

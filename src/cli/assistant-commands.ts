@@ -20,6 +20,7 @@ import { parseRole } from "./tools-command.ts";
 /** The assistant over this database's gateway, in this process; `close` stops the tool service. */
 async function withAssistant(
   body: (assistant: Assistant, registry: ToolRegistry) => Promise<void>,
+  options: { rateLimits: boolean },
 ): Promise<void> {
   await withDatabase(async (db: Database, rt: Runtime) => {
     await migrateArthur(db.sql);
@@ -32,6 +33,8 @@ async function withAssistant(
         registry,
         index: new ToolIndex(registry.list(), TOOL_HINTS),
         tools: new InProcessToolPort(service.gateway),
+        // The eval replays hundreds of questions as one user per role: limits would only get in the way.
+        ...(options.rateLimits ? { rateLimits: rt.config.rateLimits } : {}),
       });
       await body(assistant, registry);
     } finally {
@@ -67,19 +70,22 @@ async function ask(
 ) {
   const role = parseRole(flags.role);
   if (!question.trim()) throw new UsageError("the question is empty");
-  await withAssistant(async (assistant) => {
-    const caller: Caller = {
-      userId: flags.user,
-      role,
-      teamId: null,
-      channelId: flags.channel ?? null,
-      sessionId: null,
-      via: "internal",
-    };
-    const answer = await assistant.answer({ message: question, context: [], caller, interaction: "cli" });
-    if (flags.json) console.log(JSON.stringify(answerJson(answer), null, 2));
-    else console.log(answer.plain);
-  });
+  await withAssistant(
+    async (assistant) => {
+      const caller: Caller = {
+        userId: flags.user,
+        role,
+        teamId: null,
+        channelId: flags.channel ?? null,
+        sessionId: null,
+        via: "internal",
+      };
+      const answer = await assistant.answer({ message: question, context: [], caller, interaction: "cli" });
+      if (flags.json) console.log(JSON.stringify(answerJson(answer), null, 2));
+      else console.log(answer.plain);
+    },
+    { rateLimits: true },
+  );
 }
 
 async function evaluate(flags: { cases: string; k: string; json?: boolean }) {
@@ -96,32 +102,35 @@ async function evaluate(flags: { cases: string; k: string; json?: boolean }) {
     if (error instanceof EvalCasesError) throw new UsageError(error.message);
     throw error;
   }
-  await withAssistant(async (assistant, registry) => {
-    const report = await runEval(assistant, registry, cases, { k, mode: "offline" });
-    if (flags.json) {
-      console.log(JSON.stringify(report, null, 2));
-      return;
-    }
-    const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-    console.log(`eval — ${report.cases} cases, ${report.mode}, k=${report.k}`);
-    console.log(`pass            ${report.passed}/${report.cases} (${pct(report.pass_rate)})`);
-    console.log(`recall@${report.k}        ${pct(report.recall_at_k)}`);
-    console.log(
-      `tool tokens     ${report.mean_tool_tokens_shown} shown vs ${report.mean_tool_tokens_all} for every tool of the role (${pct(report.tool_token_ratio)}; ${report.tokenizer})`,
-    );
-    for (const [kind, { cases: n, passed }] of Object.entries(report.by_kind)) {
-      console.log(`  ${kind.padEnd(14)} ${passed}/${n}`);
-    }
-    const failed = report.results.filter((r) => !r.pass);
-    if (failed.length) {
-      console.log("failed:");
-      for (const r of failed.slice(0, 40)) {
-        console.log(
-          `  ${r.id}: called [${r.predicted_tools.join(", ")}]${r.clarified ? " (asked)" : ""}${r.denied ? " (denied)" : ""} ${JSON.stringify(r.predicted_args)}`,
-        );
+  await withAssistant(
+    async (assistant, registry) => {
+      const report = await runEval(assistant, registry, cases, { k, mode: "offline" });
+      if (flags.json) {
+        console.log(JSON.stringify(report, null, 2));
+        return;
       }
-    }
-  });
+      const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+      console.log(`eval — ${report.cases} cases, ${report.mode}, k=${report.k}`);
+      console.log(`pass            ${report.passed}/${report.cases} (${pct(report.pass_rate)})`);
+      console.log(`recall@${report.k}        ${pct(report.recall_at_k)}`);
+      console.log(
+        `tool tokens     ${report.mean_tool_tokens_shown} shown vs ${report.mean_tool_tokens_all} for every tool of the role (${pct(report.tool_token_ratio)}; ${report.tokenizer})`,
+      );
+      for (const [kind, { cases: n, passed }] of Object.entries(report.by_kind)) {
+        console.log(`  ${kind.padEnd(14)} ${passed}/${n}`);
+      }
+      const failed = report.results.filter((r) => !r.pass);
+      if (failed.length) {
+        console.log("failed:");
+        for (const r of failed.slice(0, 40)) {
+          console.log(
+            `  ${r.id}: called [${r.predicted_tools.join(", ")}]${r.clarified ? " (asked)" : ""}${r.denied ? " (denied)" : ""} ${JSON.stringify(r.predicted_args)}`,
+          );
+        }
+      }
+    },
+    { rateLimits: false },
+  );
 }
 
 export function registerAssistantCommands(program: Command): void {

@@ -37,6 +37,8 @@ export interface Config {
   /** Slack Web API, for the worker's chart posts (the Slack app itself arrives later). */
   slack: { botToken: string | undefined; apiUrl: string };
   worker: { pollMs: number; retentionDays: number };
+  /** Assistant questions per minute, per user and per channel; held in Postgres across replicas. */
+  rateLimits: { userPerMinute: number; channelPerMinute: number };
   log: { level: Env["LOG_LEVEL"] };
   demo: { scale: number; seed: number };
 }
@@ -138,6 +140,7 @@ export function loadConfig(
       apiUrl: (e.SLACK_API_URL ?? "https://slack.com/api/").replace(/\/*$/, "/"),
     },
     worker: { pollMs: e.WORKER_POLL_MS, retentionDays: e.RETENTION_DAYS },
+    rateLimits: { userPerMinute: e.RATE_LIMIT_USER_PER_MIN, channelPerMinute: e.RATE_LIMIT_CHANNEL_PER_MIN },
     log: { level: e.LOG_LEVEL },
     demo: { scale: e.DEMO_SCALE, seed: e.DEMO_SEED },
   };

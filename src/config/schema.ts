@@ -105,6 +105,9 @@ export const envSchema = z.object({
     .regex(/^xox[a-z]-/, "must be a Slack token (xoxb-…)")
     .optional(),
   SLACK_API_URL: httpUrl("must be an http(s) URL").default("https://slack.com/api/"),
+  /** Questions one user may ask the assistant per minute, and all users of one channel (or DMs). */
+  RATE_LIMIT_USER_PER_MIN: positiveInt(20, 10_000),
+  RATE_LIMIT_CHANNEL_PER_MIN: positiveInt(80, 100_000),
   /** How often the worker looks for chart schedules that are due. */
   WORKER_POLL_MS: positiveInt(30_000, 3_600_000),
   /** Rows in esbmcp_ tables (and stored charts) older than this are deleted by the daily retention job. */

@@ -6,11 +6,13 @@ export interface RetentionResult {
   esbmcp: { cutoff?: string; deleted?: Record<string, number>; [key: string]: unknown };
   /** Stored chart images deleted (arthur_images older than the window). */
   images: number;
+  /** Rate-limit rows whose state has run out (nothing left to remember). */
+  rateLimits: number;
 }
 
 /**
  * Delete what is older than `retentionDays`: every esbmcp_ table through esbmcp_cleanup_old_data
- * (migration 0005) and stored images, in one transaction. The worker runs it daily.
+ * (migration 0005), stored images and spent rate-limit rows, in one transaction. The worker runs it daily.
  */
 export async function runRetention(sql: Sql, retentionDays: number): Promise<RetentionResult> {
   return sql.begin(async (tx) => {
@@ -18,12 +20,13 @@ export async function runRetention(sql: Sql, retentionDays: number): Promise<Ret
       select esbmcp_cleanup_old_data(${retentionDays}::int) as result`;
     const images = await tx`
       delete from arthur_images where created_at < now() - make_interval(days => ${retentionDays}::int)`;
-    return { retentionDays, esbmcp: row?.result ?? {}, images: images.count };
+    const rateLimits = await tx`delete from arthur_rate_limits where tat < now()`;
+    return { retentionDays, esbmcp: row?.result ?? {}, images: images.count, rateLimits: rateLimits.count };
   }) as Promise<RetentionResult>;
 }
 
 /** Total rows deleted, for the log line. */
 export function retentionTotal(result: RetentionResult): number {
   const tables = Object.values(result.esbmcp.deleted ?? {}).reduce((a, b) => a + Number(b), 0);
-  return tables + result.images;
+  return tables + result.images + result.rateLimits;
 }

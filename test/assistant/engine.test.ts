@@ -110,6 +110,32 @@ describe("the offline assistant", () => {
   });
 });
 
+describe("rate limits", () => {
+  it("refuses a user's question over the per-minute limit with when to retry, and runs nothing", async () => {
+    const registry = service.gateway.registry;
+    const limited = new Assistant({
+      sql: db.sql,
+      registry,
+      index: new ToolIndex(registry.list(), TOOL_HINTS),
+      tools: new InProcessToolPort(service.gateway),
+      rateLimits: { userPerMinute: 2, channelPerMinute: 80 },
+    });
+    const ask = () =>
+      limited.answer({
+        message: "what's the config for AB4001?",
+        caller: as("ops", "U-rl-engine"),
+        interaction: "cli",
+      });
+    expect((await ask()).rateLimited).toBeNull();
+    expect((await ask()).rateLimited).toBeNull();
+    const third = await ask();
+    expect(third.rateLimited?.key).toBe("user:U-rl-engine");
+    expect(third.text).toMatch(/try again in \d+ s/);
+    expect(third.tools).toEqual([]);
+    expect(await executions("U-rl-engine")).toHaveLength(2);
+  });
+});
+
 describe("personal data in answers", () => {
   it("a viewer never sees an unmasked email or phone number, while dates survive", async () => {
     const [person] = await db.sql<{ email: string; phone: string | null }[]>`

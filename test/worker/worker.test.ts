@@ -402,6 +402,9 @@ describe("retention", () => {
     await image("100 days");
     await image("95 days");
     await image("1 day");
+    await db.sql`
+      insert into arthur_rate_limits (key, tat)
+      values ('user:U-spent', now() - interval '1 minute'), ('user:U-busy', now() + interval '30 seconds')`;
     const [before] = await db.sql<{ old_logs: number; new_logs: number }[]>`
       select count(*) filter (where created_at < now() - interval '90 days')::int as old_logs,
              count(*) filter (where created_at >= now() - interval '90 days')::int as new_logs
@@ -417,5 +420,11 @@ describe("retention", () => {
              (select count(*)::int from arthur_images) as images
       from esbmcp_chart_posts_log`;
     expect(after).toEqual({ old_logs: 0, new_logs: before?.new_logs, images: 1 });
+    // Spent rate-limit state goes; a key still inside its window stays.
+    expect(result.rateLimits).toBe(1);
+    const keys = await db.sql<
+      { key: string }[]
+    >`select key from arthur_rate_limits where key like 'user:U-%' order by key`;
+    expect(keys.map((k) => k.key)).toEqual(["user:U-busy"]);
   });
 });
