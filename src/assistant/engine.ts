@@ -10,6 +10,7 @@ import {
   resolveEntities,
   type ToolIndex,
 } from "./retrieval/index.ts";
+import { recordSession } from "./sessions.ts";
 import type { ToolOutcome, ToolPort } from "./tool-port.ts";
 import type { AssistantAnswer, AssistantRequest, PendingApproval, ToolCallRecord } from "./types.ts";
 
@@ -24,6 +25,8 @@ export interface AssistantDeps {
   planner?: Partial<PlannerOptions>;
   /** Questions per minute per user and per channel; absent: no limit (eval, tests). */
   rateLimits?: { userPerMinute: number; channelPerMinute: number };
+  /** Record each question in esbmcp_chat_sessions (as this Arthur version); absent: not recorded (eval). */
+  sessions?: { version: string };
 }
 
 export interface AnswerOptions {
@@ -109,8 +112,25 @@ export class Assistant {
   }
 
   async answer(request: AssistantRequest, options: AnswerOptions = {}): Promise<AssistantAnswer> {
-    const limited = await this.#rateLimit(request);
-    if (limited) return limited;
+    const started = performance.now();
+    // The session id travels with every tool call, so the gateway's execution rows join to the session.
+    const sessionId = randomUUID();
+    const asked = { ...request, caller: { ...request.caller, sessionId } };
+    const answer = (await this.#rateLimit(asked)) ?? (await this.#answer(asked, options));
+    const sessions = this.#deps.sessions;
+    if (sessions) {
+      await recordSession(this.#deps.sql, {
+        id: sessionId,
+        request: asked,
+        answer,
+        durationMs: performance.now() - started,
+        version: sessions.version,
+      });
+    }
+    return answer;
+  }
+
+  async #answer(request: AssistantRequest, options: AnswerOptions): Promise<AssistantAnswer> {
     const text = request.message.trim();
     const contextText = (request.context ?? []).map((t) => t.content).join("\n");
     const entities = await this.entities(text);

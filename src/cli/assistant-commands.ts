@@ -14,7 +14,7 @@ import { type Database, migrateArthur } from "../db/index.ts";
 import { withDatabase } from "./db-commands.ts";
 import type { Runtime } from "./runtime.ts";
 import { parseNumberOption, runCommand, UsageError } from "./runtime.ts";
-import { prepareDemo, startTools } from "./services.ts";
+import { prepareDemo, startTools, VERSION } from "./services.ts";
 import { parseRole } from "./tools-command.ts";
 
 /** The assistant over this database's gateway, in this process; `close` stops the tool service. */
@@ -33,8 +33,8 @@ async function withAssistant(
         registry,
         index: new ToolIndex(registry.list(), TOOL_HINTS),
         tools: new InProcessToolPort(service.gateway),
-        // The eval replays hundreds of questions as one user per role: limits would only get in the way.
-        ...(options.rateLimits ? { rateLimits: rt.config.rateLimits } : {}),
+        // The eval replays hundreds of questions as one user per role: neither limits nor session rows help there.
+        ...(options.rateLimits ? { rateLimits: rt.config.rateLimits, sessions: { version: VERSION } } : {}),
       });
       await body(assistant, registry);
     } finally {

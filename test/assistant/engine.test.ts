@@ -119,6 +119,7 @@ describe("rate limits", () => {
       index: new ToolIndex(registry.list(), TOOL_HINTS),
       tools: new InProcessToolPort(service.gateway),
       rateLimits: { userPerMinute: 2, channelPerMinute: 80 },
+      sessions: { version: "test" },
     });
     const ask = () =>
       limited.answer({
@@ -133,6 +134,27 @@ describe("rate limits", () => {
     expect(third.text).toMatch(/try again in \d+ s/);
     expect(third.tools).toEqual([]);
     expect(await executions("U-rl-engine")).toHaveLength(2);
+
+    // Every question is a session; its tool executions carry the session id; the refusal is audited.
+    const sessions = await db.sql<
+      { id: string; status: string; tool_call_count: number; interaction_type: string }[]
+    >`
+      select id, status, tool_call_count, interaction_type from esbmcp_chat_sessions
+      where slack_user_id = 'U-rl-engine' order by created_at`;
+    expect(sessions.map((r) => [r.status, r.tool_call_count, r.interaction_type])).toEqual([
+      ["completed", 1, "cli"],
+      ["completed", 1, "cli"],
+      ["rate_limited", 0, "cli"],
+    ]);
+    const linked = await db.sql<{ session_id: string }[]>`
+      select session_id from esbmcp_tool_executions where slack_user_id = 'U-rl-engine' order by started_at`;
+    expect(linked.map((r) => r.session_id)).toEqual(sessions.slice(0, 2).map((r) => r.id));
+    const audited = await db.sql<{ session_id: string; detail: { key: string } }[]>`
+      select session_id, detail from esbmcp_audit_log
+      where slack_user_id = 'U-rl-engine' and event_type = 'rate_limit_exceeded'`;
+    expect(audited).toEqual([
+      { session_id: sessions[2]?.id, detail: expect.objectContaining({ key: "user:U-rl-engine" }) },
+    ]);
   });
 });
 
