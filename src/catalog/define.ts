@@ -97,19 +97,22 @@ export interface ImageRef {
   bytes: number;
 }
 
+/** An image to store: the PNG and what it is. */
+export interface NewImage {
+  png: Uint8Array;
+  width: number;
+  height: number;
+  kind: string;
+  eid?: string | null;
+  createdBy: string;
+  /** A hash of everything the image shows; lets `reuse` find it instead of drawing it again. */
+  contentKey?: string | null;
+}
+
 /** Rendered images a tool hands back by reference (charts). */
 export interface ImageStore {
   /** Stores the image outside the call's transaction, so a read-only call can keep it. */
-  save(image: {
-    png: Uint8Array;
-    width: number;
-    height: number;
-    kind: string;
-    eid?: string | null;
-    createdBy: string;
-    /** A hash of everything the image shows; lets `reuse` find it instead of drawing it again. */
-    contentKey?: string | null;
-  }): Promise<ImageRef>;
+  save(image: NewImage): Promise<ImageRef>;
   /** A stored image of this kind and content key, if one exists (a fresh link to it), else null. */
   reuse(kind: string, contentKey: string): Promise<ImageRef | null>;
 }

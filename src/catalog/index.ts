@@ -10,6 +10,7 @@ export {
   type EventbriteApi,
   type ImageRef,
   type ImageStore,
+  type NewImage,
   type PiiKind,
   RISKS,
   type Risk,

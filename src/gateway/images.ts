@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { ImageRef, ImageStore } from "../catalog/index.ts";
+import type { ImageRef, ImageStore, NewImage } from "../catalog/index.ts";
 import type { Sql } from "../db/index.ts";
 
 /** How long an image link works; the image itself lives until retention removes it. */
@@ -28,15 +28,7 @@ export class PgImageStore implements ImageStore {
     this.#baseUrl = baseUrl;
   }
 
-  async save(image: {
-    png: Uint8Array;
-    width: number;
-    height: number;
-    kind: string;
-    eid?: string | null;
-    createdBy: string;
-    contentKey?: string | null;
-  }): Promise<ImageRef> {
+  async save(image: NewImage): Promise<ImageRef> {
     const data = Buffer.from(image.png);
     const [row] = await this.#sql<{ id: string }[]>`
       insert into arthur_images (kind, eid, width, height, bytes, sha256, data, created_by, content_key)

@@ -67,7 +67,6 @@ const ENUM_SYNONYMS: Record<string, Record<string, RegExp>> = {
     high: /\b(high priority|important|p1)\b/i,
     low: /\b(low priority|minor|whenever|p3)\b/i,
   },
-  search_by: {},
 };
 
 /** The enum value the text names: a synonym, else the value itself as words ("in progress"). */
