@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { maskContactsInText, type Role, type ToolRegistry } from "../catalog/index.ts";
+import {
+  type Caller,
+  maskContactsInText,
+  type RedactionTally,
+  type Role,
+  type ToolRegistry,
+} from "../catalog/index.ts";
 import type { Sql } from "../db/index.ts";
+import { type LlmResponder, ModelUnavailableError } from "./llm/responder.ts";
 import { OfflinePlanner, type Plan, type PlannedCall, type PlannerOptions } from "./offline/planner.ts";
 import { takeRateLimits } from "./rate-limit.ts";
 import {
@@ -11,8 +18,15 @@ import {
   type ToolIndex,
 } from "./retrieval/index.ts";
 import { recordSession } from "./sessions.ts";
-import type { ToolOutcome, ToolPort } from "./tool-port.ts";
-import type { AssistantAnswer, AssistantRequest, PendingApproval, ToolCallRecord } from "./types.ts";
+import { callAsUser, unsentWrite } from "./tool-call.ts";
+import type { ApprovalAction, ToolPort } from "./tool-port.ts";
+import type {
+  AssistantAnswer,
+  AssistantRequest,
+  InteractionType,
+  PendingApproval,
+  ToolCallRecord,
+} from "./types.ts";
 
 export interface AssistantDeps {
   /** For resolving names the question mentions (cities, artists, people). */
@@ -27,6 +41,24 @@ export interface AssistantDeps {
   rateLimits?: { userPerMinute: number; channelPerMinute: number };
   /** Record each question in esbmcp_chat_sessions (as this Arthur version); absent: not recorded (eval). */
   sessions?: { version: string };
+  /** The language model; absent: the offline planner answers. */
+  llm?: LlmResponder;
+  /** Whether the gateway runs writes at all (ENABLE_MUTATING_TOOLS); write tools are not shown to a model otherwise. */
+  writesEnabled?: boolean;
+}
+
+/**
+ * Shown to the model with every question (when the role may use them), whatever retrieval found:
+ * they turn a city or an artist's name into the ids most other tools need.
+ */
+const ALWAYS_SHOWN = ["lookup_event", "lookup_artist_profile"] as const;
+
+/** The requester's decision on a pending write, from a button (console, Slack). */
+export interface ApprovalRequest {
+  approvalId: string;
+  action: ApprovalAction;
+  caller: Caller;
+  interaction: InteractionType;
 }
 
 export interface AnswerOptions {
@@ -40,6 +72,14 @@ export interface AnswerOptions {
 /** A follow-up that repeats the previous question for something else. */
 const SAME_AGAIN =
   /^\s*(?:ok(?:ay)?,?\s+)?(?:(?:and\s+)?(?:the\s+)?same (?:for|with|but)|what about|how about|and (?:for|now|what about)|now (?:for|do))\b/i;
+
+/**
+ * With a model, the offline planner's denial stands only when it is plain: the denied tool scores at
+ * least `minScore` and the best tool the role may use at most `maxAllowedShare` of it. (On the eval
+ * set every expected denial scores ≥ 7 with allowed tools at ≤ 0.8 of it; vague questions that
+ * merely brush a denied tool — "how is AB4001 going?" — stay with the model.)
+ */
+const PLAIN_DENIAL = { minScore: 7, maxAllowedShare: 0.8 } as const;
 
 /** A follow-up whose own best match scores at least this is ranked without the earlier turns. */
 const FOLLOW_UP_OWN_SCORE = 8;
@@ -55,9 +95,20 @@ function emptyAnswer(retrieved: string[]): Omit<AssistantAnswer, "text" | "plain
     retrieved,
     mode: "offline",
     model: null,
+    provider: null,
+    modelError: null,
+    passthrough: true,
     usage: { promptTokens: 0, completionTokens: 0, toolDefinitionTokens: 0 },
     rounds: 0,
+    redactions: {},
   };
+}
+
+/** Add one tally of masked values to another. */
+function addRedactions(into: RedactionTally, from: RedactionTally | undefined): void {
+  for (const [kind, count] of Object.entries(from ?? {}) as [keyof RedactionTally, number][]) {
+    into[kind] = (into[kind] ?? 0) + count;
+  }
 }
 
 /** Markdown → plain text for channels without formatting. */
@@ -150,11 +201,126 @@ export class Assistant {
     const retrieved = index
       .rank(text, entities, { context: contextText, role: request.caller.role, limit: this.#deps.topK ?? 8 })
       .map((r) => r.name);
+    // The offline plan is cheap and pure: it answers without a model, vets requests for one, and is
+    // the fallback when the model cannot answer.
     const plan = this.#planner.plan(
       { text, contextText, entities, contextEntities, caller: request.caller },
       ranking,
     );
-    return this.#carryOut(plan, request, retrieved, options);
+    const { llm } = this.#deps;
+    // A request that plainly needs a tool the role may not use is refused before any model sees it;
+    // a vague one is left to the model, which only sees tools the role may use anyway.
+    if (!llm || (plan.kind === "deny" && this.#plainlyDenied(text, entities, ranking, request.caller.role))) {
+      return this.#carryOut(plan, request, retrieved, options);
+    }
+    try {
+      return await this.#answerWithModel(llm, request, retrieved, options);
+    } catch (error) {
+      if (!(error instanceof ModelUnavailableError)) throw error;
+      const offline = await this.#carryOut(plan, request, retrieved, options);
+      const note = `_The language model is unavailable (${error.message}), so this answer comes from Arthur's offline planner._`;
+      return {
+        ...offline,
+        text: `${note}\n\n${offline.text}`,
+        plain: `${plainText(note).replace(/^_|_$/g, "")}\n\n${offline.plain}`,
+        model: llm.modelName,
+        modelError: error.message,
+      };
+    }
+  }
+
+  /**
+   * The requester's answer to a pending write: "confirm" runs exactly the approved call once (the
+   * gateway refuses a second use), "cancel" calls it off. Anybody else is refused by the gateway.
+   */
+  async settleApproval(request: ApprovalRequest): Promise<AssistantAnswer> {
+    const started = performance.now();
+    const sessionId = randomUUID();
+    const caller = { ...request.caller, sessionId };
+    const { registry, tools } = this.#deps;
+    const base = emptyAnswer([]);
+    const settled = await tools.settle(caller, request.approvalId, request.action);
+    let answer: AssistantAnswer;
+    if (!settled.ok) {
+      const text = `I could not ${request.action} that: ${settled.error.message}.`;
+      answer = { ...base, text, plain: text };
+    } else if (request.action === "cancel") {
+      const text = `Cancelled: *${registry.get(settled.tool)?.title ?? settled.tool}* will not run. Nothing was changed.`;
+      answer = { ...base, text, plain: plainText(text) };
+    } else {
+      answer = await this.#run(
+        [{ tool: settled.tool, args: settled.arguments, artist: null, approvalId: request.approvalId }],
+        { message: `approve ${settled.tool}`, caller, interaction: request.interaction },
+        base,
+        {},
+      );
+    }
+    const sessions = this.#deps.sessions;
+    if (sessions) {
+      await recordSession(this.#deps.sql, {
+        id: sessionId,
+        request: {
+          message: `[${request.action}] approval ${request.approvalId}`,
+          caller,
+          interaction: request.interaction,
+        },
+        answer,
+        durationMs: performance.now() - started,
+        version: sessions.version,
+      });
+    }
+    return answer;
+  }
+
+  /** The best match is denied, scores clearly, and nothing the role may use comes close. */
+  #plainlyDenied(text: string, entities: Entities, ranking: RankedTool[], role: Role): boolean {
+    const top = ranking[0]?.score ?? 0;
+    const allowed = this.#deps.index.rank(text, entities, { role, limit: 1 })[0]?.score ?? 0;
+    return top >= PLAIN_DENIAL.minScore && allowed <= top * PLAIN_DENIAL.maxAllowedShare;
+  }
+
+  /** The model picks and calls tools among those retrieved (plus the always-shown ones the role may use). */
+  async #answerWithModel(
+    llm: LlmResponder,
+    request: AssistantRequest,
+    retrieved: string[],
+    options: AnswerOptions,
+  ): Promise<AssistantAnswer> {
+    const { registry, writesEnabled = true } = this.#deps;
+    const visible = new Set(registry.visibleTo(request.caller.role, writesEnabled).map((t) => t.name));
+    const toolNames = [...new Set([...retrieved, ...ALWAYS_SHOWN])].filter((name) => visible.has(name));
+    const reply = await llm.respond({
+      message: request.message.trim(),
+      context: request.context ?? [],
+      caller: request.caller,
+      toolNames,
+      primaryTool: retrieved[0] ?? null,
+      executeWrites: options.executeWrites !== false,
+    });
+    const redactions: RedactionTally = { ...reply.redactions };
+    const text = request.caller.role === "ops" ? reply.text : maskContactsInText(reply.text, redactions);
+    // No tool called and a question back: the model is asking for a missing detail.
+    const clarification = reply.tools.length === 0 && /\?\s*$/.test(text) ? text : null;
+    return {
+      ...emptyAnswer(retrieved),
+      text,
+      plain: plainText(text),
+      clarification,
+      tools: reply.tools,
+      pendingApprovals: reply.pendingApprovals,
+      denied: reply.denied,
+      mode: "llm",
+      model: llm.modelName,
+      provider: llm.provider,
+      passthrough: reply.passthrough,
+      usage: {
+        promptTokens: reply.usage.promptTokens,
+        completionTokens: reply.usage.completionTokens,
+        toolDefinitionTokens: 0,
+      },
+      rounds: reply.rounds,
+      redactions,
+    };
   }
 
   /** The refusal when the caller or their channel has asked too much in the last minute. */
@@ -203,13 +369,14 @@ export class Assistant {
   }
 
   async #run(
-    calls: PlannedCall[],
+    calls: (PlannedCall & { approvalId?: string })[],
     request: AssistantRequest,
     base: Omit<AssistantAnswer, "text" | "plain">,
     options: AnswerOptions,
   ): Promise<AssistantAnswer> {
     const { registry, tools } = this.#deps;
     const session = { requestId: randomUUID(), callCounts: new Map<string, number>() };
+    const redactions: RedactionTally = {};
     const records: ToolCallRecord[] = [];
     const pending: PendingApproval[] = [];
     const sections: string[] = [];
@@ -236,56 +403,36 @@ export class Assistant {
         }
         args.eid = lookedUpEid;
       }
-      if (tool.policy.writes && options.executeWrites === false) {
-        records.push({ tool: tool.name, arguments: args, ok: true, pending: true, durationMs: 0 });
-        sections.push(`*${tool.title}* would need your approval: ${JSON.stringify(args)}`);
-        continue;
-      }
-      const started = performance.now();
-      const outcome: ToolOutcome = await tools.call({
-        caller: request.caller,
-        ...session,
-        tool: tool.name,
-        args,
-      });
-      const durationMs = Math.round(performance.now() - started);
-      if (outcome.ok) {
-        records.push({
-          tool: tool.name,
-          arguments: args,
-          ok: true,
-          result: outcome.result,
-          text: outcome.text,
-          images: outcome.images,
-          durationMs,
-        });
-        sections.push(outcome.text);
-        if (tool.name === "lookup_artist_profile") artistId = firstProfileId(outcome.result);
-        if (tool.name === "lookup_event") lookedUpEid = firstUpcomingEid(outcome.result);
-        continue;
-      }
-      const { error } = outcome;
-      if (error.code === "APPROVAL_REQUIRED") {
-        const details = error.details as { approval_id?: string; expires_at?: string } | undefined;
-        if (details?.approval_id) {
-          pending.push({
-            approvalId: details.approval_id,
-            tool: tool.name,
-            arguments: args,
-            expiresAt: details.expires_at ?? null,
-          });
-        }
-        records.push({ tool: tool.name, arguments: args, ok: true, pending: true, durationMs });
-        sections.push(`*${tool.title}* needs your approval before it runs: ${JSON.stringify(args)}`);
-        continue;
-      }
-      records.push({ tool: tool.name, arguments: args, ok: false, error, durationMs });
-      if (error.code === "FORBIDDEN") denied = { tool: tool.name, reason: error.message };
-      sections.push(`${tool.title}: ${error.message}`);
+      const report =
+        tool.policy.writes && options.executeWrites === false
+          ? unsentWrite(tool, args)
+          : await callAsUser(tools, tool, {
+              caller: request.caller,
+              ...session,
+              tool: tool.name,
+              args,
+              ...(call.approvalId ? { approvalId: call.approvalId } : {}),
+            });
+      records.push(report.record);
+      sections.push(report.text);
+      addRedactions(redactions, report.redactions);
+      if (report.approval) pending.push(report.approval);
+      const { record } = report;
+      if (record.error?.code === "FORBIDDEN") denied = { tool: tool.name, reason: record.error.message };
+      if (tool.name === "lookup_artist_profile") artistId = firstProfileId(record.result);
+      if (tool.name === "lookup_event") lookedUpEid = firstUpcomingEid(record.result);
     }
     const joined = sections.join("\n\n") || "Nothing to report.";
     // Results come masked from the gateway; free text in them (notes, messages) is masked here too.
-    const text = request.caller.role === "ops" ? joined : maskContactsInText(joined);
-    return { ...base, tools: records, pendingApprovals: pending, denied, text, plain: plainText(text) };
+    const text = request.caller.role === "ops" ? joined : maskContactsInText(joined, redactions);
+    return {
+      ...base,
+      tools: records,
+      pendingApprovals: pending,
+      denied,
+      text,
+      plain: plainText(text),
+      redactions,
+    };
   }
 }

@@ -11,6 +11,13 @@ export function sessionStatus(answer: AssistantAnswer): SessionStatus {
   return "completed";
 }
 
+/** The masks applied for this answer, as `redaction_rules_applied` rows: [{rule, count}]. */
+function redactionRules(answer: AssistantAnswer): { rule: string; count: number }[] {
+  return Object.entries(answer.redactions)
+    .filter(([, count]) => (count ?? 0) > 0)
+    .map(([rule, count]) => ({ rule, count: count ?? 0 }));
+}
+
 /**
  * One row per question in esbmcp_chat_sessions; the gateway's execution rows carry the same session
  * id, so a session joins to every tool call it made. A refusal by rate limit is also audited.
@@ -41,13 +48,15 @@ export async function recordSession(
       insert into esbmcp_chat_sessions
         (id, slack_user_id, slack_team_id, slack_channel_id, user_role, interaction_type, user_prompt, ai_model,
          ai_response, tools_called, tool_call_count, status, error_message, total_duration_ms, prompt_tokens,
-         completion_tokens, total_tokens, api_rounds, passthrough_mode, ai_provider, gateway_version)
+         completion_tokens, total_tokens, api_rounds, passthrough_mode, ai_provider, gateway_version,
+         redaction_rules_applied)
       values (${id}, ${caller.userId}, ${caller.teamId}, ${caller.channelId}, ${caller.role}, ${request.interaction},
               ${request.message.slice(0, 12_000)}, ${answer.model}, ${answer.text.slice(0, 12_000)}, ${tx.json(tools)},
-              ${tools.length}, ${status}, ${answer.denied?.reason ?? null}, ${Math.round(session.durationMs)},
+              ${tools.length}, ${status}, ${answer.denied?.reason ?? answer.modelError}, ${Math.round(session.durationMs)},
               ${answer.usage.promptTokens}, ${answer.usage.completionTokens},
               ${answer.usage.promptTokens + answer.usage.completionTokens}, ${answer.rounds},
-              ${answer.mode === "offline"}, ${answer.mode === "offline" ? "offline" : null}, ${session.version})`;
+              ${answer.passthrough}, ${answer.provider ?? "offline"}, ${session.version},
+              ${tx.json(redactionRules(answer))})`;
     if (answer.rateLimited) {
       await tx`
         insert into esbmcp_audit_log

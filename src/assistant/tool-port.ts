@@ -1,10 +1,18 @@
-import { type Caller, type ImageRef, ToolError } from "../catalog/index.ts";
+import { randomUUID } from "node:crypto";
+import { type Caller, type ImageRef, type RedactionTally, ToolError } from "../catalog/index.ts";
 import type { InternalGatewayClient, ToolGateway } from "../gateway/index.ts";
 
 /** What one tool call came back with, as the assistant sees it. */
 export type ToolOutcome =
-  | { ok: true; result: unknown; text: string; images: ImageRef[] }
+  | { ok: true; result: unknown; text: string; images: ImageRef[]; redactions?: RedactionTally }
   | { ok: false; error: { code: string; message: string; details?: unknown } };
+
+/** A pending write the requester confirmed or cancelled: the call it stands for. */
+export type ApprovalOutcome =
+  | { ok: true; tool: string; arguments: Record<string, unknown> }
+  | { ok: false; error: { code: string; message: string } };
+
+export type ApprovalAction = "confirm" | "cancel";
 
 /**
  * How the assistant reaches tools: always through the gateway, as the asking user, so RBAC, call
@@ -12,6 +20,8 @@ export type ToolOutcome =
  */
 export interface ToolPort {
   call(call: ToolCall): Promise<ToolOutcome>;
+  /** The requester confirms or cancels their own pending write (only they can). */
+  settle(caller: Caller, approvalId: string, action: ApprovalAction): Promise<ApprovalOutcome>;
 }
 
 /** One tool call of one question: the question's request id carries the per-request call limits. */
@@ -49,11 +59,26 @@ export class InProcessToolPort implements ToolPort {
         result: outcome.result,
         text: outcome.text,
         images: outcome.images.map((i) => i.ref),
+        redactions: outcome.redactions,
       };
     } catch (error) {
       if (error instanceof ToolError) {
         return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
       }
+      throw error;
+    }
+  }
+
+  async settle(caller: Caller, approvalId: string, action: ApprovalAction): Promise<ApprovalOutcome> {
+    try {
+      const approval =
+        action === "confirm"
+          ? await this.#gateway.confirm(approvalId, caller)
+          : await this.#gateway.cancel(approvalId, caller);
+      return { ok: true, tool: approval.toolName, arguments: approval.arguments };
+    } catch (error) {
+      if (error instanceof ToolError)
+        return { ok: false, error: { code: error.code, message: error.message } };
       throw error;
     }
   }
@@ -70,12 +95,31 @@ export class InternalToolPort implements ToolPort {
   async call({ caller, requestId, tool, args, approvalId }: ToolCall): Promise<ToolOutcome> {
     // The gateway counts calls per request itself, keyed by the request id in the caller token.
     const outcome = await this.#client.call({ ...caller, requestId }, tool, args, approvalId);
-    if (outcome.body.ok) {
-      const result = outcome.body.result;
-      const chart = (result as { chart?: ImageRef | null } | null)?.chart;
-      return { ok: true, result, text: outcome.body.text ?? "", images: chart ? [chart] : [] };
+    const { body } = outcome;
+    if (body.ok) {
+      return {
+        ok: true,
+        result: body.result,
+        text: body.text ?? "",
+        images: body.images ?? [],
+        ...(body.redactions ? { redactions: body.redactions } : {}),
+      };
     }
     const error = outcome.body.error ?? { code: "INTERNAL", message: `gateway answered ${outcome.status}` };
     return { ok: false, error };
+  }
+
+  async settle(caller: Caller, approvalId: string, action: ApprovalAction): Promise<ApprovalOutcome> {
+    const who = { ...caller, requestId: randomUUID() };
+    const outcome =
+      action === "confirm"
+        ? await this.#client.confirm(who, approvalId)
+        : await this.#client.cancel(who, approvalId);
+    const { body } = outcome;
+    if (body.ok && body.tool) return { ok: true, tool: body.tool, arguments: body.arguments ?? {} };
+    return {
+      ok: false,
+      error: body.error ?? { code: "INTERNAL", message: `gateway answered ${outcome.status}` },
+    };
   }
 }

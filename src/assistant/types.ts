@@ -1,4 +1,4 @@
-import type { Caller, ImageRef } from "../catalog/index.ts";
+import type { Caller, ImageRef, RedactionTally } from "../catalog/index.ts";
 
 /** One earlier message of the thread (or DM) the question belongs to. */
 export interface Turn {
@@ -75,6 +75,14 @@ export interface AssistantAnswer {
   retrieved: string[];
   mode: "offline" | "llm";
   model: string | null;
+  /** The model's provider ("openai", "anthropic", "openai-compatible"); null offline. */
+  provider: string | null;
+  /** Why a configured model could not answer (the offline planner answered instead). */
+  modelError: string | null;
+  /** The text is the tools' own (offline, or a model round whose every result spoke for itself). */
+  passthrough: boolean;
   usage: TokenUsage;
   rounds: number;
+  /** Personal data masked for this caller on the way (tool results, what the model read, the answer). */
+  redactions: RedactionTally;
 }

@@ -63,6 +63,7 @@ describe("checkApproval", () => {
     expiresAt: new Date(now.getTime() + 60_000),
     approvedAt: now,
     usedAt: null,
+    cancelledAt: null,
   };
   const call = { userId: "U1", toolName: "process_artist_payment", argumentsHash: "abc", now };
 
@@ -73,6 +74,7 @@ describe("checkApproval", () => {
   it.each([
     ["missing", undefined, call, "no approval"],
     ["used", { ...approval, usedAt: now }, call, "already been used"],
+    ["cancelled", { ...approval, cancelledAt: now }, call, "was cancelled"],
     ["not yet confirmed", { ...approval, approvedAt: null }, call, "not been confirmed"],
     ["expired", { ...approval, expiresAt: now }, call, "expired"],
     ["another user", approval, { ...call, userId: "U2" }, "someone else"],

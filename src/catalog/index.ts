@@ -31,5 +31,12 @@ export {
   parseToolOverrides,
 } from "./overrides.ts";
 export { type Approval, type ApprovalCheck, authorize, checkApproval, type Decision } from "./policy.ts";
-export { maskCard, maskContactsInText, maskEmail, maskPhone, redactFields } from "./redact.ts";
+export {
+  maskCard,
+  maskContactsInText,
+  maskEmail,
+  maskPhone,
+  type RedactionTally,
+  redactFields,
+} from "./redact.ts";
 export { ToolRegistry } from "./registry.ts";

@@ -41,6 +41,8 @@ export interface Approval {
   /** When the requester confirmed it; an unconfirmed approval is only a pending request. */
   approvedAt: Date | null;
   usedAt: Date | null;
+  /** The requester called it off; it can never run. */
+  cancelledAt: Date | null;
 }
 
 export type ApprovalCheck = { valid: true } | { valid: false; reason: string };
@@ -51,6 +53,7 @@ export function checkApproval(
   call: { userId: string; toolName: string; argumentsHash: string; now: Date },
 ): ApprovalCheck {
   if (!approval) return { valid: false, reason: "no approval was found for this call" };
+  if (approval.cancelledAt) return { valid: false, reason: "this request was cancelled" };
   if (approval.usedAt) return { valid: false, reason: "this approval has already been used" };
   if (!approval.approvedAt) return { valid: false, reason: "this approval has not been confirmed yet" };
   if (approval.expiresAt.getTime() <= call.now.getTime())

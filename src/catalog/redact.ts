@@ -29,10 +29,15 @@ const PHONE_CUE = /\b(?:call|phone|tel|cell|mobile|text|sms|whatsapp|ph)\b\W{0,3
  * id than a phone in ops chat, so it is masked only right after a word such as "call" or "cell";
  * dates, times, timestamps and event ids never look like valid numbers and stay intact.
  */
-export function maskContactsInText(text: string): string {
-  const spans: { start: number; end: number; masked: string }[] = [];
+export function maskContactsInText(text: string, tally?: RedactionTally): string {
+  const spans: { start: number; end: number; masked: string; kind: "email" | "phone" }[] = [];
   for (const match of text.matchAll(EMAIL_IN_TEXT)) {
-    spans.push({ start: match.index, end: match.index + match[0].length, masked: maskEmail(match[0]) });
+    spans.push({
+      start: match.index,
+      end: match.index + match[0].length,
+      masked: maskEmail(match[0]),
+      kind: "email",
+    });
   }
   for (const found of findPhoneNumbersInText(text, "US")) {
     const { startsAt: start, endsAt: end } = found;
@@ -41,9 +46,10 @@ export function maskContactsInText(text: string): string {
     if (start > 0 && /[\p{L}\p{N}_]/u.test(text[start - 1] ?? "")) continue;
     const raw = text.slice(start, end);
     if (/^\d+$/.test(raw) && !PHONE_CUE.test(text.slice(Math.max(0, start - 32), start))) continue;
-    spans.push({ start, end, masked: maskPhone(raw) });
+    spans.push({ start, end, masked: maskPhone(raw), kind: "phone" });
   }
   if (spans.length === 0) return text;
+  if (tally) for (const span of spans) tally[span.kind] = (tally[span.kind] ?? 0) + 1;
   spans.sort((a, b) => a.start - b.start);
   let out = "";
   let at = 0;
@@ -54,11 +60,13 @@ export function maskContactsInText(text: string): string {
   return out + text.slice(at);
 }
 
-const MASKS: Record<PiiKind, (value: string) => string> = {
+/** How many values of each kind were masked (for the session record); filled in place. */
+export type RedactionTally = Partial<Record<"email" | "phone" | "card", number>>;
+
+const MASKS: Record<Exclude<PiiKind, "text">, (value: string) => string> = {
   email: maskEmail,
   phone: maskPhone,
   card: maskCard,
-  text: maskContactsInText,
 };
 
 /**
@@ -66,14 +74,24 @@ const MASKS: Record<PiiKind, (value: string) => string> = {
  * tool's definition: a field of kind "text" (free text such as a Slack message) has the contacts
  * inside it masked; every other kind masks the whole value.
  */
-export function redactFields<T>(value: T, fields: Readonly<Record<string, PiiKind>>): T {
-  if (Array.isArray(value)) return value.map((item) => redactFields(item, fields)) as T;
+export function redactFields<T>(
+  value: T,
+  fields: Readonly<Record<string, PiiKind>>,
+  tally?: RedactionTally,
+): T {
+  if (Array.isArray(value)) return value.map((item) => redactFields(item, fields, tally)) as T;
   if (value === null || typeof value !== "object" || value instanceof Date) return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     const kind = fields[key];
-    out[key] =
-      kind && typeof inner === "string" && inner !== "" ? MASKS[kind](inner) : redactFields(inner, fields);
+    if (!kind || typeof inner !== "string" || inner === "") {
+      out[key] = redactFields(inner, fields, tally);
+    } else if (kind === "text") {
+      out[key] = maskContactsInText(inner, tally);
+    } else {
+      out[key] = MASKS[kind](inner);
+      if (tally) tally[kind] = (tally[kind] ?? 0) + 1;
+    }
   }
   return out as T;
 }

@@ -1,25 +1,22 @@
 import type { Command } from "commander";
 import {
-  Assistant,
+  type Assistant,
   type AssistantAnswer,
   EvalCasesError,
-  InProcessToolPort,
   loadEvalCases,
   runEval,
-  TOOL_HINTS,
-  ToolIndex,
 } from "../assistant/index.ts";
 import type { Caller, ToolRegistry } from "../catalog/index.ts";
 import { type Database, migrateArthur } from "../db/index.ts";
 import { withDatabase } from "./db-commands.ts";
 import type { Runtime } from "./runtime.ts";
 import { parseNumberOption, runCommand, UsageError } from "./runtime.ts";
-import { prepareDemo, startTools, VERSION } from "./services.ts";
+import { buildAssistant, prepareDemo, startTools } from "./services.ts";
 import { parseRole } from "./tools-command.ts";
 
 /** The assistant over this database's gateway, in this process; `close` stops the tool service. */
 async function withAssistant(
-  body: (assistant: Assistant, registry: ToolRegistry) => Promise<void>,
+  body: (assistant: Assistant, registry: ToolRegistry, rt: Runtime) => Promise<void>,
   options: { rateLimits: boolean },
 ): Promise<void> {
   await withDatabase(async (db: Database, rt: Runtime) => {
@@ -27,16 +24,9 @@ async function withAssistant(
     if (db.embedded) await prepareDemo(db, rt);
     const service = startTools(db, rt);
     try {
-      const registry = service.gateway.registry;
-      const assistant = new Assistant({
-        sql: db.sql,
-        registry,
-        index: new ToolIndex(registry.list(), TOOL_HINTS),
-        tools: new InProcessToolPort(service.gateway),
-        // The eval replays hundreds of questions as one user per role: neither limits nor session rows help there.
-        ...(options.rateLimits ? { rateLimits: rt.config.rateLimits, sessions: { version: VERSION } } : {}),
-      });
-      await body(assistant, registry);
+      // The eval replays hundreds of questions as one user per role: neither limits nor session rows help there.
+      const assistant = buildAssistant(db, rt, service, { interactive: options.rateLimits });
+      await body(assistant, service.gateway.registry, rt);
     } finally {
       await service.close();
     }
@@ -60,6 +50,9 @@ function answerJson(answer: AssistantAnswer) {
     denied: answer.denied,
     retrieved_tools: answer.retrieved,
     mode: answer.mode,
+    model: answer.model,
+    rounds: answer.rounds,
+    ...(answer.modelError ? { model_error: answer.modelError } : {}),
     usage: answer.usage,
   };
 }
@@ -103,8 +96,12 @@ async function evaluate(flags: { cases: string; k: string; json?: boolean }) {
     throw error;
   }
   await withAssistant(
-    async (assistant, registry) => {
-      const report = await runEval(assistant, registry, cases, { k, mode: "offline" });
+    async (assistant, registry, rt) => {
+      const llmConfigured = rt.config.llm !== undefined;
+      const report = await runEval(assistant, registry, cases, {
+        k,
+        mode: llmConfigured ? "llm" : "offline",
+      });
       if (flags.json) {
         console.log(JSON.stringify(report, null, 2));
         return;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Command } from "commander";
+import { newConsoleToken, type RunningConsole, startConsole } from "../channels/index.ts";
 import { type Database, maskDatabaseUrl, migrateArthur, openDatabase, ping } from "../db/index.ts";
 import {
   configuredSecrets,
@@ -14,7 +15,7 @@ import {
 } from "../gateway/index.ts";
 import { type RunningWorker, startConfiguredWorker } from "../worker/index.ts";
 import { loadRuntime, onShutdownSignal, type Runtime, runCommand } from "./runtime.ts";
-import { prepareDemo, startTools, VERSION } from "./services.ts";
+import { buildAssistant, prepareDemo, startTools, VERSION } from "./services.ts";
 
 /** Open the database and the tool service, and arrange for Ctrl-C to stop them in order. */
 async function openService(
@@ -27,11 +28,12 @@ async function openService(
   working: (worker: RunningWorker) => void;
 }> {
   const db = await openDatabase(rt.config, rt.logger);
-  let server: RunningServer | undefined;
+  // Closed newest first: the console stops taking questions before the gateway it calls goes away.
+  const servers: RunningServer[] = [];
   let service: ToolService | undefined;
   let worker: RunningWorker | undefined;
   onShutdownSignal(rt, async () => {
-    await server?.close();
+    for (const server of servers.reverse()) await server.close();
     await worker?.stop();
     await service?.close();
     await db.close();
@@ -43,7 +45,7 @@ async function openService(
       return service;
     },
     serving: (s) => {
-      server = s;
+      servers.push(s);
     },
     working: (w) => {
       worker = w;
@@ -75,6 +77,31 @@ async function ensureDevToken(db: Database, rt: Runtime, service: ToolService): 
   return path;
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
+
+/**
+ * The web console over the in-process assistant. Whoever holds its token can act as any user and
+ * role, so the token is new on every start and only printed here.
+ */
+async function serveConsole(db: Database, rt: Runtime, service: ToolService, gatewayUrl: string) {
+  const { host, port } = rt.config.assistant;
+  if (!LOOPBACK.test(host)) {
+    rt.logger.warn(
+      { host },
+      "the web console acts as any user and role; it is reachable beyond this machine",
+    );
+  }
+  return startConsole({
+    assistant: buildAssistant(db, rt, service, { interactive: true }),
+    token: newConsoleToken(),
+    logger: rt.logger,
+    host,
+    port,
+    // Chart images are signed links on the gateway's public address.
+    imageOrigins: [rt.config.gateway.publicUrl ?? gatewayUrl],
+  });
+}
+
 async function startDev(flags: { demo?: boolean }): Promise<void> {
   const started = performance.now();
   const rt = loadRuntime();
@@ -85,6 +112,7 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
   };
   const { db, startTools, serving, working } = await openService(rt, secrets);
   let server: RunningServer;
+  let web: RunningConsole;
   let tokenPath: string;
   let worker: RunningWorker;
   try {
@@ -94,6 +122,8 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
     tokenPath = await ensureDevToken(db, rt, service);
     server = await serveGateway(db, rt, service);
     serving(server);
+    web = await serveConsole(db, rt, service, server.url);
+    serving(web);
     worker = await startConfiguredWorker({
       sql: db.sql,
       databaseUrl: db.url,
@@ -110,6 +140,7 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
     `Arthur ready in ${seconds}s — gateway ${server.url} (/mcp, /healthz, /readyz, /metrics) · database ${maskDatabaseUrl(db.url)}` +
       `${db.embedded ? " (embedded; full URL: npx arthur db url)" : ""} · Ctrl-C to stop`,
   );
+  console.log(`Web console: ${web.link} (this link's token is new each start; keep it to yourself)`);
   console.log(`Worker: ${worker.description}`);
   console.log(
     `MCP clients: ${server.url}/mcp with header "Authorization: Bearer $(cat ${relative(process.cwd(), tokenPath) || tokenPath})" (ops role)`,

@@ -1,4 +1,12 @@
 import { readFileSync } from "node:fs";
+import {
+  Assistant,
+  createLanguageModel,
+  InProcessToolPort,
+  LlmResponder,
+  TOOL_HINTS,
+  ToolIndex,
+} from "../assistant/index.ts";
 import type { Database } from "../db/index.ts";
 import { applyDemoSchema, defaultAnchor, demoHasData } from "../demo/index.ts";
 import { createEdgeFunctions } from "../edge/index.ts";
@@ -38,4 +46,39 @@ export async function prepareDemo(db: Database, rt: Runtime): Promise<void> {
   const options = { scale: rt.config.demo.scale, seed: rt.config.demo.seed, anchor: defaultAnchor() };
   rt.logger.info(options, "seeding the demo Art Battle database (first run)");
   await seedWithProgress(db.sql, options);
+}
+
+/**
+ * The assistant over a running tool service, in this process (the CLI's and `arthur dev`'s). With
+ * `interactive` it keeps rate limits and session rows; the eval replays questions without either.
+ */
+export function buildAssistant(
+  db: Database,
+  rt: Runtime,
+  service: ToolService,
+  options: { interactive: boolean },
+): Assistant {
+  const registry = service.gateway.registry;
+  const tools = new InProcessToolPort(service.gateway);
+  const { llm } = rt.config;
+  return new Assistant({
+    sql: db.sql,
+    registry,
+    index: new ToolIndex(registry.list(), TOOL_HINTS),
+    tools,
+    writesEnabled: rt.config.tools.writesEnabled,
+    ...(llm
+      ? {
+          llm: new LlmResponder({
+            model: createLanguageModel(llm),
+            provider: llm.provider,
+            modelName: llm.model,
+            registry,
+            tools,
+            settings: llm,
+          }),
+        }
+      : {}),
+    ...(options.interactive ? { rateLimits: rt.config.rateLimits, sessions: { version: VERSION } } : {}),
+  });
 }

@@ -29,6 +29,47 @@ describe("loadConfig", () => {
     expect(config.demo).toEqual({ scale: 0.1, seed: 1 });
   });
 
+  it("runs without a model by default, on loopback port 3000 for the web console", () => {
+    const config = loadConfig({}, noDotEnv);
+    expect(config.llm).toBeUndefined();
+    expect(config.assistant).toEqual({ host: "127.0.0.1", port: 3000 });
+  });
+
+  it("takes a model only with what its provider needs, and the provider's own key", () => {
+    expect(problemsOf({ LLM_PROVIDER: "openai" })).toBe(
+      "Invalid configuration: LLM_MODEL must name the openai model to use; OPENAI_API_KEY is required for LLM_PROVIDER=openai",
+    );
+    expect(problemsOf({ LLM_PROVIDER: "openai-compatible", LLM_MODEL: "llama3.3" })).toContain(
+      "LLM_BASE_URL is required for LLM_PROVIDER=openai-compatible",
+    );
+    expect(problemsOf({ LLM_PROVIDER: "gemini" })).toContain(
+      `LLM_PROVIDER must be one of openai, anthropic, openai-compatible (got "gemini")`,
+    );
+    expect(problemsOf({ LLM_MODEL: "gpt-x" })).toContain("LLM_MODEL is set but LLM_PROVIDER is not");
+    const anthropic = loadConfig(
+      {
+        LLM_PROVIDER: "anthropic",
+        LLM_MODEL: "claude-x",
+        ANTHROPIC_API_KEY: "sk-ant-test",
+        OPENAI_API_KEY: "sk-other",
+      },
+      noDotEnv,
+    );
+    expect(anthropic.llm).toEqual({
+      provider: "anthropic",
+      model: "claude-x",
+      baseUrl: undefined,
+      apiKey: "sk-ant-test",
+      maxRounds: 5,
+      timeoutMs: 30_000,
+      toolResultChars: 6_000,
+    });
+    // A key is never echoed in a configuration error.
+    expect(
+      problemsOf({ LLM_PROVIDER: "anthropic", LLM_MODEL: "m", ANTHROPIC_API_KEY: "short" }),
+    ).not.toContain("short");
+  });
+
   it("names the variable and the bad value for a malformed port", () => {
     const message = problemsOf({ GATEWAY_PORT: "abc" });
     expect(message).toBe('Invalid configuration: GATEWAY_PORT must be a whole number (got "abc")');

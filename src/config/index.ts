@@ -1,2 +1,2 @@
-export { type Config, ConfigError, loadConfig } from "./load.ts";
+export { type Config, ConfigError, type LlmConfig, loadConfig } from "./load.ts";
 export { knownVariables } from "./schema.ts";

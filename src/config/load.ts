@@ -39,8 +39,22 @@ export interface Config {
   worker: { pollMs: number; retentionDays: number };
   /** Assistant questions per minute, per user and per channel; held in Postgres across replicas. */
   rateLimits: { userPerMinute: number; channelPerMinute: number };
+  /** The assistant's web server: the web console (and later Slack's HTTP endpoints). */
+  assistant: { host: string; port: number };
+  /** The language model; absent: the offline planner answers. */
+  llm: LlmConfig | undefined;
   log: { level: Env["LOG_LEVEL"] };
   demo: { scale: number; seed: number };
+}
+
+export interface LlmConfig {
+  provider: "openai" | "anthropic" | "openai-compatible";
+  model: string;
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  maxRounds: number;
+  timeoutMs: number;
+  toolResultChars: number;
 }
 
 /** Raised for any invalid configuration; `message` is one line naming each bad variable. */
@@ -64,6 +78,26 @@ function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, string | und
   // Never echo database URLs (they may carry a password) or secrets.
   const safeShown = name === "DATABASE_URL" || name.endsWith("_SECRET") || name.endsWith("_KEY") ? "" : shown;
   return `${name} ${issue.message}${safeShown}`;
+}
+
+/** The settings a chosen provider cannot work without. */
+function llmProblems(e: Env): string[] {
+  if (!e.LLM_PROVIDER) {
+    return e.LLM_MODEL
+      ? ["LLM_MODEL is set but LLM_PROVIDER is not (openai, anthropic or openai-compatible)"]
+      : [];
+  }
+  const problems: string[] = [];
+  if (!e.LLM_MODEL) problems.push(`LLM_MODEL must name the ${e.LLM_PROVIDER} model to use`);
+  if (e.LLM_PROVIDER === "openai" && !e.OPENAI_API_KEY)
+    problems.push("OPENAI_API_KEY is required for LLM_PROVIDER=openai");
+  if (e.LLM_PROVIDER === "anthropic" && !e.ANTHROPIC_API_KEY)
+    problems.push("ANTHROPIC_API_KEY is required for LLM_PROVIDER=anthropic");
+  if (e.LLM_PROVIDER === "openai-compatible" && !e.LLM_BASE_URL)
+    problems.push(
+      "LLM_BASE_URL is required for LLM_PROVIDER=openai-compatible (e.g. http://127.0.0.1:11434/v1)",
+    );
+  return problems;
 }
 
 /** Read `.env` (if present) into a plain object; unknown keys are reported as problems. */
@@ -108,6 +142,7 @@ export function loadConfig(
   ) {
     problems.push("SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY must be set together (or neither)");
   }
+  if (parsed.success) problems.push(...llmProblems(parsed.data));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -141,6 +176,23 @@ export function loadConfig(
     },
     worker: { pollMs: e.WORKER_POLL_MS, retentionDays: e.RETENTION_DAYS },
     rateLimits: { userPerMinute: e.RATE_LIMIT_USER_PER_MIN, channelPerMinute: e.RATE_LIMIT_CHANNEL_PER_MIN },
+    assistant: { host: e.ASSISTANT_HOST, port: e.PORT },
+    llm: e.LLM_PROVIDER
+      ? {
+          provider: e.LLM_PROVIDER,
+          model: e.LLM_MODEL ?? "",
+          baseUrl: e.LLM_BASE_URL?.replace(/\/+$/, ""),
+          apiKey:
+            e.LLM_PROVIDER === "openai"
+              ? e.OPENAI_API_KEY
+              : e.LLM_PROVIDER === "anthropic"
+                ? e.ANTHROPIC_API_KEY
+                : e.LLM_API_KEY,
+          maxRounds: e.LLM_MAX_ROUNDS,
+          timeoutMs: e.LLM_TIMEOUT_MS,
+          toolResultChars: e.LLM_TOOL_RESULT_CHARS,
+        }
+      : undefined,
     log: { level: e.LOG_LEVEL },
     demo: { scale: e.DEMO_SCALE, seed: e.DEMO_SEED },
   };

@@ -112,6 +112,24 @@ export const envSchema = z.object({
   WORKER_POLL_MS: positiveInt(30_000, 3_600_000),
   /** Rows in esbmcp_ tables (and stored charts) older than this are deleted by the daily retention job. */
   RETENTION_DAYS: positiveInt(90, 36_500),
+  /** The assistant's web server (web console; the Slack app's HTTP endpoints later). */
+  ASSISTANT_HOST: host,
+  PORT: port(3000, true),
+  /** Unset: the assistant answers with the offline planner (no model). */
+  LLM_PROVIDER: z.enum(["openai", "anthropic", "openai-compatible"]).optional(),
+  LLM_MODEL: z.string().trim().min(1, "must not be empty").optional(),
+  /** Another server speaking the provider's API (Ollama, vLLM, a proxy); required for openai-compatible. */
+  LLM_BASE_URL: httpUrl("must be an http(s) URL such as http://127.0.0.1:11434/v1"),
+  OPENAI_API_KEY: z.string().trim().min(8, "must be an OpenAI API key").optional(),
+  ANTHROPIC_API_KEY: z.string().trim().min(8, "must be an Anthropic API key").optional(),
+  /** Key for an openai-compatible server, if it wants one. */
+  LLM_API_KEY: z.string().trim().min(1, "must not be empty").optional(),
+  /** Model calls per question (each may call several tools). */
+  LLM_MAX_ROUNDS: positiveInt(5, 20),
+  /** How long one question may wait for the model in all, before it is answered without it. */
+  LLM_TIMEOUT_MS: positiveInt(30_000, 600_000),
+  /** Characters of one tool result the model sees; longer results are cut down to it. */
+  LLM_TOOL_RESULT_CHARS: positiveInt(6_000, 200_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO_SCALE: z
     .string()

@@ -7,6 +7,8 @@ export const APPROVAL_TTL_MS = 10 * 60_000;
 export interface StoredApproval extends Approval {
   id: string;
   approvedBy: string | null;
+  /** The arguments the requester asked to run with (what an approval button re-runs). */
+  arguments: Record<string, unknown>;
 }
 
 interface ApprovalRow {
@@ -18,6 +20,8 @@ interface ApprovalRow {
   expires_at: Date;
   approved_at: Date | null;
   used_at: Date | null;
+  cancelled_at: Date | null;
+  arguments: Record<string, unknown>;
 }
 
 function toApproval(row: ApprovalRow): StoredApproval {
@@ -30,6 +34,8 @@ function toApproval(row: ApprovalRow): StoredApproval {
     expiresAt: row.expires_at,
     approvedAt: row.approved_at,
     usedAt: row.used_at,
+    cancelledAt: row.cancelled_at,
+    arguments: row.arguments,
   };
 }
 
@@ -44,7 +50,7 @@ export async function requestApproval(
   const [open] = await sql<ApprovalRow[]>`
     select * from arthur_approvals
     where requested_by = ${caller.userId} and tool_name = ${toolName} and arguments_hash = ${argumentsHash}
-      and used_at is null and approved_at is null and expires_at > now()
+      and used_at is null and approved_at is null and cancelled_at is null and expires_at > now()
     order by created_at desc limit 1`;
   if (open) return toApproval(open);
   const [row] = await sql<ApprovalRow[]>`
@@ -69,13 +75,35 @@ export async function confirmApproval(sql: Sql, id: string, caller: Caller): Pro
   if (approval.requestedBy !== caller.userId) {
     throw new ToolError("FORBIDDEN", "Only the person who asked for this action can confirm it");
   }
-  if (approval.usedAt) throw new ToolError("APPROVAL_REQUIRED", "This approval has already been used");
-  if (approval.expiresAt.getTime() <= Date.now())
-    throw new ToolError("APPROVAL_REQUIRED", "This approval has expired");
+  refuseSettled(approval);
   const [row] = await sql<ApprovalRow[]>`
     update arthur_approvals set approved_at = coalesce(approved_at, now()), approved_by = coalesce(approved_by, ${caller.userId})
-    where id = ${id} returning *`;
-  if (!row) throw new ToolError("NOT_FOUND", `No approval ${id}`);
+    where id = ${id} and cancelled_at is null returning *`;
+  if (!row) throw new ToolError("APPROVAL_REQUIRED", "This request was cancelled");
+  return toApproval(row);
+}
+
+/** An approval that was used, cancelled or has expired cannot be confirmed or cancelled any more. */
+function refuseSettled(approval: StoredApproval): void {
+  if (approval.usedAt) throw new ToolError("APPROVAL_REQUIRED", "This approval has already been used");
+  if (approval.cancelledAt) throw new ToolError("APPROVAL_REQUIRED", "This request was cancelled");
+  if (approval.expiresAt.getTime() <= Date.now())
+    throw new ToolError("APPROVAL_REQUIRED", "This approval has expired");
+}
+
+/** The requester calls off their own pending (or confirmed but unused) call. Nobody else can. */
+export async function cancelApproval(sql: Sql, id: string, caller: Caller): Promise<StoredApproval> {
+  const approval = await loadApproval(sql, id);
+  if (!approval) throw new ToolError("NOT_FOUND", `No approval ${id}`);
+  if (approval.requestedBy !== caller.userId) {
+    throw new ToolError("FORBIDDEN", "Only the person who asked for this action can cancel it");
+  }
+  refuseSettled(approval);
+  // used_at is null in the condition: a call that consumed it meanwhile has already run.
+  const [row] = await sql<ApprovalRow[]>`
+    update arthur_approvals set cancelled_at = now()
+    where id = ${id} and used_at is null and cancelled_at is null returning *`;
+  if (!row) throw new ToolError("APPROVAL_REQUIRED", "This approval has already been used");
   return toApproval(row);
 }
 
@@ -83,7 +111,8 @@ export async function confirmApproval(sql: Sql, id: string, caller: Caller): Pro
 export async function consumeApproval(sql: Sql, id: string): Promise<boolean> {
   const rows = await sql`
     update arthur_approvals set used_at = now()
-    where id = ${id} and used_at is null and approved_at is not null and expires_at > now()
+    where id = ${id} and used_at is null and approved_at is not null and cancelled_at is null
+      and expires_at > now()
     returning id`;
   return rows.length === 1;
 }

@@ -216,6 +216,9 @@ export function createGatewayApp(deps: HttpDeps): Hono {
             result: outcome.result,
             text: outcome.text,
             truncated: outcome.truncated,
+            // Stored images by reference (the signed links), never their bytes.
+            images: outcome.images.map((image) => image.ref),
+            redactions: outcome.redactions,
           });
         } catch (error) {
           if (error instanceof ToolError) return errorJson(c, error);
@@ -223,14 +226,24 @@ export function createGatewayApp(deps: HttpDeps): Hono {
         }
       });
 
-      // The requester confirms a pending write (the Slack "Confirm" button posts here via the assistant).
-      app.post("/internal/v1/approvals/:id/confirm", async (c) => {
+      // The requester confirms or cancels a pending write (the Slack buttons post here via the assistant).
+      app.post("/internal/v1/approvals/:id/:action{confirm|cancel}", async (c) => {
         const read = await readBody(c, MAX_INTERNAL_BODY_BYTES);
         if ("status" in read) return internalBodyError(c, read);
         try {
           const caller = await verifySigned(c, internal, read.text);
-          const approval = await tools.gateway.confirm(c.req.param("id"), caller);
-          return c.json({ ok: true, approval_id: approval.id, expires_at: approval.expiresAt.toISOString() });
+          const id = c.req.param("id");
+          const approval =
+            c.req.param("action") === "confirm"
+              ? await tools.gateway.confirm(id, caller)
+              : await tools.gateway.cancel(id, caller);
+          return c.json({
+            ok: true,
+            approval_id: approval.id,
+            tool: approval.toolName,
+            arguments: approval.arguments,
+            expires_at: approval.expiresAt.toISOString(),
+          });
         } catch (error) {
           if (error instanceof ToolError) return errorJson(c, error);
           throw error;
@@ -307,7 +320,13 @@ export interface RunningServer {
 }
 
 /** Listen on host:port (port 0 picks a free one) and resolve once accepting connections. */
-export function listen(app: Hono, host: string, port: number): Promise<RunningServer> {
+/** Serve `app` on host:port; `portVariable` names the setting to change when the port is taken. */
+export function listen(
+  app: Hono,
+  host: string,
+  port: number,
+  portVariable = "GATEWAY_PORT",
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
       const shownHost = info.family === "IPv6" ? `[${info.address}]` : info.address;
@@ -323,7 +342,9 @@ export function listen(app: Hono, host: string, port: number): Promise<RunningSe
     server.once("error", (error: NodeJS.ErrnoException) => {
       reject(
         error.code === "EADDRINUSE"
-          ? new Error(`Port ${port} on ${host} is already in use (set GATEWAY_PORT to another port)`)
+          ? new Error(
+              `Port ${port} on ${host} is already in use (set ${portVariable} to another port, or 0 for any free one)`,
+            )
           : error,
       );
     });

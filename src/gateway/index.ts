@@ -1,5 +1,6 @@
 export {
   APPROVAL_TTL_MS,
+  cancelApproval,
   confirmApproval,
   consumeApproval,
   loadApproval,

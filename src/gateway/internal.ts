@@ -1,6 +1,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
-import { type Caller, ROLES, type Role, ToolError } from "../catalog/index.ts";
+import {
+  type Caller,
+  type ImageRef,
+  type RedactionTally,
+  ROLES,
+  type Role,
+  ToolError,
+} from "../catalog/index.ts";
 import type { Sql } from "../db/index.ts";
 
 /**
@@ -183,6 +190,10 @@ export interface InternalCallOutcome {
     tool?: string;
     result?: unknown;
     text?: string;
+    /** Approval answers: the call the approval is for. */
+    arguments?: Record<string, unknown>;
+    images?: ImageRef[];
+    redactions?: RedactionTally;
     truncated?: boolean;
     error?: { code: string; message: string; details?: unknown };
   };
@@ -218,6 +229,12 @@ export class InternalGatewayClient {
   /** Confirm a pending approval as its requester. */
   async confirm(caller: Omit<InternalCaller, "via">, approvalId: string): Promise<InternalCallOutcome> {
     const path = `/internal/v1/approvals/${encodeURIComponent(approvalId)}/confirm`;
+    return send(await this.#signed(caller, path, "{}"));
+  }
+
+  /** Cancel a pending approval as its requester. */
+  async cancel(caller: Omit<InternalCaller, "via">, approvalId: string): Promise<InternalCallOutcome> {
+    const path = `/internal/v1/approvals/${encodeURIComponent(approvalId)}/cancel`;
     return send(await this.#signed(caller, path, "{}"));
   }
 

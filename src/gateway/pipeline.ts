@@ -8,6 +8,7 @@ import {
   type EdgeFunctions,
   type EventbriteApi,
   type ImageRef,
+  type RedactionTally,
   redactFields,
   type ToolContext,
   ToolError,
@@ -17,6 +18,7 @@ import type { Config } from "../config/index.ts";
 import { isDatabaseUnavailable, type Sql } from "../db/index.ts";
 import type { GatewayMetrics, Logger } from "../observability/index.ts";
 import {
+  cancelApproval,
   confirmApproval,
   consumeApproval,
   loadApproval,
@@ -96,6 +98,8 @@ export interface CallResult {
   durationMs: number;
   /** Images the call stored (the result refers to them by id and URL; never bytes in JSON). */
   images: CallImage[];
+  /** Values masked in the result for this caller's role, by kind. */
+  redactions: RedactionTally;
 }
 
 function canonicalJson(value: unknown): string {
@@ -165,6 +169,7 @@ interface CallTrace {
 interface RunOutcome {
   tool: AnyTool;
   images: CallImage[];
+  redactions: RedactionTally;
   result: unknown;
   rowCount: number;
   truncated: boolean;
@@ -212,12 +217,22 @@ export class ToolGateway {
   }
 
   /** The requester confirms a pending approval; audited. */
-  async confirm(approvalId: string, caller: Caller): Promise<StoredApproval> {
-    const approval = await confirmApproval(this.#deps.sql, approvalId, caller);
+  confirm(approvalId: string, caller: Caller): Promise<StoredApproval> {
+    return this.#settle(approvalId, caller, "confirm");
+  }
+
+  /** The requester cancels a pending approval; audited. */
+  cancel(approvalId: string, caller: Caller): Promise<StoredApproval> {
+    return this.#settle(approvalId, caller, "cancel");
+  }
+
+  async #settle(approvalId: string, caller: Caller, action: "confirm" | "cancel"): Promise<StoredApproval> {
+    const settle = action === "confirm" ? confirmApproval : cancelApproval;
+    const approval = await settle(this.#deps.sql, approvalId, caller);
     this.#deps.audit.event({
       requestId: randomUUID(),
       caller,
-      eventType: "approval_confirmed",
+      eventType: action === "confirm" ? "approval_confirmed" : "approval_cancelled",
       toolName: approval.toolName,
       targetEntity: null,
       detail: { approval_id: approval.id },
@@ -296,6 +311,7 @@ export class ToolGateway {
         rowCount: outcome.rowCount,
         durationMs,
         images: outcome.images,
+        redactions: outcome.redactions,
       };
     } catch (error) {
       if (error instanceof ToolError) {
@@ -412,14 +428,17 @@ export class ToolGateway {
             return tool.handler(args, context(this.#deps.toolSql));
           })();
       const shaped = capRows(raw, tools.rowCap);
+      const redactions: RedactionTally = {};
       const result =
-        caller.role === "ops" || !tool.pii ? shaped.result : redactFields(shaped.result, tool.pii);
+        caller.role === "ops" || !tool.pii
+          ? shaped.result
+          : redactFields(shaped.result, tool.pii, redactions);
       // One row records both the allow decision and the outcome (denials get rows of their own).
       this.#event(request, "tool_executed", tool.name, {
         execution_id: trace.executionId,
         decision: "role_allowed",
       });
-      return { tool, result, rowCount: shaped.rowCount, truncated: shaped.truncated, images };
+      return { tool, result, rowCount: shaped.rowCount, truncated: shaped.truncated, images, redactions };
     } catch (thrown) {
       const error = this.#classify(thrown, tool, request, trace);
       this.#event(request, "tool_failed", tool.name, {

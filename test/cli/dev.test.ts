@@ -18,6 +18,7 @@ async function devEnv(extra: Record<string, string> = {}) {
     ARTHUR_HOME: home,
     EMBEDDED_PG_PORT: String(await freePort()),
     GATEWAY_PORT: String(await freePort()),
+    PORT: String(await freePort()),
     DEMO_SCALE: "0.01",
     LOG_LEVEL: "warn",
     ...extra,
@@ -47,6 +48,23 @@ async function startCheckStop(firstRun: boolean) {
   const tokenFile = join(home, "dev-token");
   expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
   expect(dev.output()).toContain(`${gateway}/mcp`);
+  // The web console: its link carries a token made for this start; without the token the API answers 401.
+  const consoleLine = await dev.waitFor(/^Web console: /, 10_000);
+  const link = new URL(/(http:\/\/\S+)/.exec(consoleLine)?.[1] ?? "");
+  expect(link.origin).toBe(`http://127.0.0.1:${env.PORT}`);
+  const token = link.searchParams.get("token") ?? "";
+  expect(token.length).toBeGreaterThanOrEqual(40);
+  const ask = (authorization?: string) =>
+    fetch(`${link.origin}/api/ask`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify({ user: "U-dev", role: "viewer", message: "when does AB4001 start?" }),
+    });
+  expect((await ask()).status).toBe(401);
+  const asked = await ask(`Bearer ${token}`);
+  expect(asked.status).toBe(200);
+  const { answer } = (await asked.json()) as { answer: { tools: { tool: string }[] } };
+  expect(answer.tools.map((t) => t.tool)).toContain("lookup_event");
   const mcp = (authorization?: string) =>
     fetch(`${gateway}/mcp`, {
       method: "POST",

@@ -94,6 +94,8 @@ describe("gateway probes over real HTTP", () => {
     const port = Number(new URL(taken).port);
     await expect(
       listen(createGatewayApp({ checkDatabase: async () => true, logger, version: "t" }), "127.0.0.1", port),
-    ).rejects.toThrow(`Port ${port} on 127.0.0.1 is already in use (set GATEWAY_PORT to another port)`);
+    ).rejects.toThrow(
+      `Port ${port} on 127.0.0.1 is already in use (set GATEWAY_PORT to another port, or 0 for any free one)`,
+    );
   });
 });

@@ -71,3 +71,15 @@ export async function withScratchDatabase<T>(body: (sql: Sql, url: string) => Pr
     await admin.end();
   }
 }
+
+/**
+ * The scenario dates follow the seed's anchor; move the two charted shows (AB4125, AB4130) ahead of
+ * the real clock, so they can be charted and scheduled whenever a test runs.
+ */
+export async function keepChartedShowsAhead(sql: Sql): Promise<void> {
+  await sql`
+    update events set event_start_datetime = now() + make_interval(days => d.days),
+                      event_end_datetime = now() + make_interval(days => d.days, hours => 4)
+    from (values ('AB4125', 18), ('AB4130', 31)) as d(eid, days)
+    where events.eid = d.eid`;
+}

@@ -14,7 +14,7 @@ import {
   updateChartSchedule,
 } from "../../../src/packs/eventbrite-charts/schedules.ts";
 import { computeNextRun } from "../../../src/worker/index.ts";
-import { useTestDatabase } from "../../helpers/db.ts";
+import { keepChartedShowsAhead, useTestDatabase } from "../../helpers/db.ts";
 import { OPS_CALLER, refusalOf, runReadTool, runWriteTool } from "../../helpers/tools.ts";
 
 const db = useTestDatabase();
@@ -42,13 +42,7 @@ let comparators: string[] = [];
 let pastEid = "";
 
 beforeAll(async () => {
-  // The scenario dates are relative to the seed's anchor; keep the two charted shows ahead of the
-  // real clock whenever the tests run.
-  await db.sql`
-    update events set event_start_datetime = now() + make_interval(days => d.days),
-                      event_end_datetime = now() + make_interval(days => d.days, hours => 4)
-    from (values ('AB4125', 18), ('AB4130', 31)) as d(eid, days)
-    where events.eid = d.eid`;
+  await keepChartedShowsAhead(db.sql);
   const earlier = await db.sql<{ eid: string }[]>`
     select eid from events
     where eid not in ('AB4125', 'AB4130') and nullif(eventbrite_id, '') is not null

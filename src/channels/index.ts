@@ -1,0 +1,7 @@
+export {
+  type ConsoleDeps,
+  createConsoleApp,
+  newConsoleToken,
+  type RunningConsole,
+  startConsole,
+} from "./web/index.ts";
