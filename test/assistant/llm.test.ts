@@ -287,6 +287,35 @@ describe("the LLM path, further", () => {
     expect(answer.text).toBe(answer.tools[0]?.text);
   });
 
+  it("a tool's per-question call limit holds across the model's calls: the extra call is refused", async () => {
+    const assistant = await assistantWith("anthropic", (_request, index) =>
+      index === 0
+        ? {
+            toolCalls: [
+              { name: "get_email_log", args: { limit: 1 } },
+              { name: "get_email_log", args: { limit: 2 } },
+            ],
+          }
+        : index === 1
+          ? { toolCalls: [{ name: "get_email_log", args: { limit: 3 } }] }
+          : { text: "Here are the latest e-mails." },
+    );
+    const answer = await assistant.answer({
+      message: "list the e-mails sent lately",
+      caller: as("ops", "U-limit"),
+      interaction: "cli",
+    });
+    const limit = service.gateway.registry.require("get_email_log").policy.maxCallsPerRequest;
+    expect(limit).toBe(2);
+    expect(answer.tools.map((t) => [t.ok, t.error?.code ?? null])).toEqual([
+      [true, null],
+      [true, null],
+      [false, "RATE_LIMITED"],
+    ]);
+    expect(requests()[2]?.toolResults.at(-1)?.content).toContain("at most 2 time(s) per request");
+    expect(answer.text).toBe("Here are the latest e-mails.");
+  });
+
   it("a request that plainly needs a tool the role may not use is refused before any model call", async () => {
     const assistant = await assistantWith("openai", () => ({ text: "should not be asked" }));
     const answer = await assistant.answer({
