@@ -81,6 +81,9 @@ const SAME_AGAIN =
  */
 const PLAIN_DENIAL = { minScore: 7, maxAllowedShare: 0.8 } as const;
 
+/** Words that point back at what the thread was about. */
+const REFERS_BACK = /\b(it|its|that|this|them|those|these|there)\b/i;
+
 /** A follow-up whose own best match scores at least this is ranked without the earlier turns. */
 const FOLLOW_UP_OWN_SCORE = 8;
 
@@ -192,10 +195,14 @@ export class Assistant {
     const own = index.rank(text, entities);
     const lastQuestion = [...(request.context ?? [])].reverse().find((t) => t.role === "user")?.content;
     // "same for round 3", "and for bids?": the previous question again, with what this one changes.
+    // "ok refresh it then": a message that names nothing and points back at the thread is about it.
+    const pointsBack =
+      REFERS_BACK.test(text) &&
+      entities.eids.length + entities.artists.length + entities.cities.length + entities.emails.length === 0;
     const ranking: RankedTool[] =
       lastQuestion && SAME_AGAIN.test(text)
         ? index.rank(`${lastQuestion} ${text}`, entities)
-        : contextText && (own[0]?.score ?? 0) < FOLLOW_UP_OWN_SCORE
+        : contextText && ((own[0]?.score ?? 0) < FOLLOW_UP_OWN_SCORE || pointsBack)
           ? index.rank(text, entities, { context: contextText })
           : own;
     const retrieved = index

@@ -43,7 +43,7 @@ const ENUM_SYNONYMS: Record<string, Record<string, RegExp>> = {
     resume: /\b(resume|restart|unpause|start again|turn (it )?back on|re-?enable)\b/i,
     run_now:
       /\b(run (it )?now|post (it )?now|right now|immediately|send (it )?now|don'?t wait)\b|\bpost\b.*\bnow\b/i,
-    cancel: /\b(cancel|stop (it|the|posting)|delete|remove|kill|turn (it )?off)\b/i,
+    cancel: /\b(cancel|stop (it|the|posting)|delete|remove|kill|scrap|for good|turn (it )?off)\b/i,
   },
   cadence: {
     daily: /\b(daily|every day|each day)\b/i,
@@ -53,7 +53,7 @@ const ENUM_SYNONYMS: Record<string, Record<string, RegExp>> = {
   },
   audience_filter: {
     bidders: /\bbidders?\b/i,
-    event_attendees: /\b(attendees?|attended|came|scanned|guests)\b/i,
+    event_attendees: /\b(attendees?|attended|came|showed up|turned up|scanned|guests)\b/i,
     all_with_phone:
       /\b(everyone|all (of )?(them|people|contacts)|anyone with a phone|all with (a )?phone|with a phone number|on file|at all)\b/i,
   },
@@ -68,6 +68,20 @@ const ENUM_SYNONYMS: Record<string, Record<string, RegExp>> = {
     low: /\b(low priority|minor|whenever|p3)\b/i,
   },
 };
+
+/**
+ * Setting comparators, with the event only in the thread and only other ids in this message: the
+ * thread's event is the one charted; the ids here are what to compare it with.
+ */
+function eventFromThread(tool: AnyTool, entities: Entities, ctx: FillContext): boolean {
+  const threadEid = ctx.contextEntities?.eids[0];
+  return (
+    tool.name === "set_chart_comparators" &&
+    threadEid !== undefined &&
+    entities.eids.length > 0 &&
+    !entities.eids.includes(threadEid)
+  );
+}
 
 /** The enum value the text names: a synonym, else the value itself as words ("in progress"). */
 function enumFromText(name: string, values: readonly string[], text: string): string | undefined {
@@ -192,10 +206,12 @@ export function fillArguments(tool: AnyTool, schema: ToolSchema, ctx: FillContex
     switch (name) {
       case "eid":
       case "related_eid":
-        value = eids[0];
+        value = eventFromThread(tool, entities, ctx) ? ctx.contextEntities?.eids[0] : eids[0];
         break;
       case "comparator_eids": {
-        const others = entities.eids.slice(1);
+        // "lock it to just AB4097" after talking about AB4125: the event is the thread's, and every
+        // id in this message is a comparator.
+        const others = eventFromThread(tool, entities, ctx) ? entities.eids : entities.eids.slice(1);
         if (others.length) value = others;
         // "back to automatic": an empty choice returns the event to scored comparators.
         else if (
@@ -311,13 +327,18 @@ export function fillArguments(tool: AnyTool, schema: ToolSchema, ctx: FillContex
         value = substance(text)?.slice(0, 4000);
         break;
       case "force":
-        if (/\b(force|even if (it'?s )?fresh|anyway)\b/i.test(text)) value = true;
+        if (/\b(force|even if|anyway|regardless)\b/i.test(text)) value = true;
         break;
       case "force_rescore":
         if (/\b(re-?score|recalculate|recompute|fresh scores?)\b/i.test(text)) value = true;
         break;
       case "include_comparators":
-        if (/\b(without|no) comparators?\b|\bon its own\b|\balone\b/i.test(text)) value = false;
+        if (
+          /\b(without|no) (comparators?|other (shows|events))\b|\bon its own\b|\b(by )?itself\b|\balone\b|\bjust (this|that) (one|show|event)\b/i.test(
+            text,
+          )
+        )
+          value = false;
         else if (/\b(compar|against|vs\.?|versus|past events?|previous (shows|events))/i.test(text))
           value = true;
         break;

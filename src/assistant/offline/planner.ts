@@ -37,6 +37,13 @@ export interface PlannerOptions {
   coveredRatio: number;
   /** After finding an artist, a tool about artists this close to the top also runs. */
   artistStepRatio: number;
+  /** After finding a city's next event, a tool about events this close to the top also runs. */
+  eventStepRatio: number;
+  /**
+   * A best match the role may not use is refused only when it scores at least this; a weaker one
+   * (a vague question that brushes a tool) is planned among the tools the role may use.
+   */
+  denyMinScore: number;
 }
 
 export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
@@ -45,10 +52,16 @@ export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
   feasibleRatio: 0.7,
   coveredRatio: 0.85,
   artistStepRatio: 0.65,
+  eventStepRatio: 0.6,
+  denyMinScore: 7,
 };
 
 const SMALLTALK =
-  /^\s*(hi|hello|hey|yo|(good )?(morning|afternoon|evening|night)|thanks?( you)?|thx|ty|cheers|ok(ay)?|cool|great|nice|awesome|perfect|got it|bye|see you|👍|🙏)/iu;
+  /^\s*(hi|hello|hey|yo|(good )?(morning|afternoon|evening|night)|thanks?( you)?|thx|ty|cheers|ok(ay)?|cool|great|nice|awesome|perfect|got it|bye|see you|lol|haha|noted|np|no worries|sounds good|makes sense|good to know|all good|will do|👍|🙏)/iu;
+
+/** Courtesy words anywhere in a message ("lol ok good to know"): a message of nothing else is small talk. */
+const COURTESY =
+  /\b(hi|hello|hey|yo|(good )?(morning|afternoon|evening|night)|thanks?( you)?( so much)?|thx|ty|cheers|ok(ay)?|cool|great|nice|awesome|perfect|got it|bye|see you|lol|haha|noted|np|no worries|sounds good|makes sense|good to know|all good|will do|arthur)\b|👍|🙏/giu;
 
 /**
  * Requests no tool serves, whatever words they share with the catalogue: writing, translating,
@@ -120,8 +133,7 @@ export class OfflinePlanner {
       entities.eids.length + entities.emails.length + entities.phones.length + entities.artists.length > 0;
     // Only small talk: nothing left once the greeting or thanks (and Arthur's name) is taken away.
     const rest = text
-      .replace(SMALLTALK, "")
-      .replace(/\barthur\b/gi, "")
+      .replace(COURTESY, "")
       .replace(/[^\p{L}\p{N}]+/gu, " ")
       .trim();
     const smalltalk = SMALLTALK.test(text) && rest.split(/\s+/).filter(Boolean).length <= 1;
@@ -142,20 +154,36 @@ export class OfflinePlanner {
     // A request whose best match the role may not use is refused, not quietly answered by another tool.
     const topTool = this.#registry.require(top.name);
     if (!this.#allowed(topTool, input.caller)) {
-      return {
-        kind: "deny",
-        tool: topTool.name,
-        reason: `${topTool.title} (${topTool.name}) is not available to the ${input.caller.role} role; it is for: ${topTool.policy.roles.join(", ")}.`,
-      };
+      if (top.score >= this.#options.denyMinScore) {
+        return {
+          kind: "deny",
+          tool: topTool.name,
+          reason: `${topTool.title} (${topTool.name}) is not available to the ${input.caller.role} role; it is for: ${topTool.policy.roles.join(", ")}.`,
+        };
+      }
+      // Too weak a match to refuse over: plan among the tools the role may use.
+      const allowed = ranking.filter((r) => this.#allowed(this.#registry.require(r.name), input.caller));
+      return this.plan(input, allowed);
     }
     // An action (a write) the question cannot fully specify is asked about, never swapped for a read.
     const close = topTool.policy.writes
       ? [top]
       : ranking.filter((r) => r.score >= top.score * this.#options.feasibleRatio);
-    const feasible = close.find((r) => {
+    const drivable = close.filter((r) => {
       const tool = this.#registry.require(r.name);
       return this.#allowed(tool, input.caller) && fill(tool).missing.length === 0;
     });
+    // An address or number the question gives is what it is about: a close tool that takes it
+    // ("everything we sent to jordan@…" → the e-mail log by recipient) beats one that ignores it.
+    const stated = [
+      ...entities.emails.map((e) => e.toLowerCase()),
+      ...entities.phones.map((p) => p.raw.toLowerCase()),
+    ];
+    const takesStated = (r: RankedTool) =>
+      Object.values(fill(this.#registry.require(r.name)).args).some(
+        (v) => typeof v === "string" && stated.some((x) => v.toLowerCase().includes(x)),
+      );
+    const feasible = (stated.length ? drivable.find(takesStated) : undefined) ?? drivable[0];
     const primary = this.#registry.require(feasible?.name ?? top.name);
     const primaryArgs = fill(primary);
     if (primaryArgs.missing.length) {
@@ -182,6 +210,24 @@ export class OfflinePlanner {
         const filled = fill(tool);
         const artist = entities.artists[0]?.name ?? null;
         if (!filled.missing.length) calls.push({ tool: tool.name, args: filled.args, artist });
+      }
+    }
+
+    // "Why isn't the Halifax show visible?": the city's next event is only the first step when a tool
+    // about one event also fits the question well.
+    if (primary.name === "lookup_event" && entities.cities.length && !entities.eids.length) {
+      const about = ranking.find(
+        (r) =>
+          r.name !== primary.name &&
+          r.score >= top.score * this.#options.eventStepRatio &&
+          "eid" in (this.#schema(this.#registry.require(r.name)).properties ?? {}),
+      );
+      const tool = about && this.#registry.require(about.name);
+      if (tool && this.#allowed(tool, input.caller) && !tool.policy.writes) {
+        const filled = fill(tool);
+        if (filled.missing.length === 1 && filled.missing[0] === "eid") {
+          calls.push({ tool: tool.name, args: filled.args, artist: null, eventFromLookup: true });
+        }
       }
     }
 

@@ -167,6 +167,9 @@ export const EVENTBRITE_CHARTS_HINTS: HintTable = {
       "show chart schedules in error",
     ],
     keywords: [
+      "autoposts going",
+      "what autoposts",
+      "which charts post",
       "scheduled",
       "schedules",
       "next run",
@@ -189,6 +192,10 @@ export const EVENTBRITE_CHARTS_HINTS: HintTable = {
       "run the AB4128 autopost now",
     ],
     keywords: [
+      "kill it",
+      "scrap",
+      "for good",
+      "stop the autopost",
       "immediately",
       "anyway",
       "early",

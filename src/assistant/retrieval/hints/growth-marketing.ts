@@ -72,6 +72,10 @@ export const GROWTH_MARKETING_HINTS: HintTable = {
       "if we blast the AB4099 crowd how many get it",
     ],
     keywords: [
+      "could we text",
+      "can we text",
+      "textable",
+      "how many can we text",
       "audience",
       "how many people",
       "reach",

@@ -62,6 +62,9 @@ export const PLATFORM_DB_EDGE_HINTS: HintTable = {
       "subject lines sent to gmail users",
     ],
     keywords: [
+      "everything we sent",
+      "what we sent to",
+      "emails sent to",
       "email log",
       "emails sent",
       "sent to",
@@ -110,6 +113,11 @@ export const PLATFORM_DB_EDGE_HINTS: HintTable = {
       "snapshot of the live show",
     ],
     keywords: [
+      "frozen",
+      "screen frozen",
+      "is the show ok",
+      "stuck",
+      "glitching",
       "live",
       "right now",
       "tonight",

@@ -109,6 +109,10 @@ export const PROFILE_INTEGRITY_HINTS: HintTable = {
       "invitation status for the AB4130 lineup",
     ],
     keywords: [
+      "reached out",
+      "said yes",
+      "any yeses",
+      "who accepted",
       "invited",
       "invitation",
       "invitations",
@@ -161,6 +165,9 @@ export const PROFILE_INTEGRITY_HINTS: HintTable = {
       "are we on track with the booking target for AB4123",
     ],
     keywords: [
+      "locked in",
+      "confirmed artists",
+      "artists locked",
       "ready",
       "readiness",
       "checklist",
@@ -214,6 +221,9 @@ export const PROFILE_INTEGRITY_HINTS: HintTable = {
       "update vote weights manually",
     ],
     keywords: [
+      "recalc",
+      "recalculate weights",
+      "redo the weights",
       "refresh weights",
       "recompute",
       "recalculate",
