@@ -290,8 +290,16 @@ export function fillArguments(tool: AnyTool, schema: ToolSchema, ctx: FillContex
         // "how many GBP is 1 AUD" / "GBP per AUD": the base is named second.
         const reversed = /\bhow many\b|\bper\b/i.test(text);
         const [first, second] = entities.currencies;
-        const base = reversed && second ? second : first;
-        const target = reversed && second ? first : second;
+        // One currency asked for ("…in USD", "converted to euros"): it is what to convert into.
+        const into =
+          !second &&
+          first !== undefined &&
+          new RegExp(
+            `\\b(in|to|into)\\s+(${first}|(us |canadian |australian )?dollars|euros?|pounds?)\\b`,
+            "i",
+          ).test(text);
+        const base = into ? undefined : reversed && second ? second : first;
+        const target = into ? first : reversed && second ? first : second;
         value = name === "base_currency" ? base : target;
         break;
       }

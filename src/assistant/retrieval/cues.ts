@@ -89,7 +89,7 @@ export function mentionsUnknownName(question: string, known: ReadonlySet<string>
 export function activeCues(
   entities: Entities,
   namesSomeone: boolean,
-  text: { namesTool?: boolean; domain?: boolean } = {},
+  text: { namesTool?: boolean; domain?: boolean; converts?: boolean } = {},
 ): Cue[] {
   const cues: Cue[] = RULES.filter(([, applies]) => applies(entities)).map(([label, , points]) => ({
     label,
@@ -104,6 +104,10 @@ export function activeCues(
   if (text.namesTool) {
     // "the get_eventbrite_data tool notes", "errors from lookup_person": a tool is the subject.
     cues.push({ label: "tool name", points: (t) => (has(t, "scope_id", "tool_name") ? 2.5 : 0) });
+  }
+  if (text.converts) {
+    // "…roughly what's that in USD?": an amount asked for in a currency is a conversion.
+    cues.push({ label: "conversion", points: (t) => (t.name === "get_exchange_rates" ? 4 : 0) });
   }
   if (text.domain) {
     // "mails to @example.org": part of an address filters a log by recipient.

@@ -31,6 +31,10 @@ const READ_IN_WRITE = 0.8;
 const COMPANION_SHARE = 0.75;
 
 /** Folded words of the cities, artists and people a question names. */
+/** An amount wanted in a currency: "in USD", "to euros", "convert". */
+const CONVERSION =
+  /\b(?:in|to|into)\s+(?:usd|cad|eur|gbp|aud|nzd|mxn|us dollars?|dollars|euros?|pounds?)\b|\bconver(?:t|sion)\b/i;
+
 function entityWords(e: Entities): Set<string> {
   const names = [...e.cities, ...e.artists.map((a) => a.name), ...e.people.map((p) => p.name)];
   return new Set(names.flatMap((n) => fold(n).split(/[^a-z0-9]+/)).filter(Boolean));
@@ -153,9 +157,14 @@ export class ToolIndex {
     const cues = activeCues(entities, namesSomeone, {
       namesTool: question.search(this.#toolName) >= 0,
       domain: /(?:^|\s)@[\w-]+(?:\.[\w-]+)+/.test(question),
+      converts: CONVERSION.test(question),
     });
     const named = entityWords(entities);
-    const words = (text: string) => tokenize(this.#plain(text)).filter((t) => !named.has(t.surface));
+    // "marco's" is the named artist too, not a word to match against hint examples.
+    const words = (text: string) =>
+      tokenize(this.#plain(text)).filter(
+        (t) => !named.has(t.surface.replace(/['’]?s$/, "")) && !named.has(t.surface),
+      );
     const full = queryTerms(p, words(question), 1);
     if (options.context) {
       const ctx = queryTerms(p, tokenize(this.#plain(options.context)), CONTEXT_FACTOR);
