@@ -48,7 +48,7 @@ const ENUM_SYNONYMS: Record<string, Record<string, RegExp>> = {
   cadence: {
     daily: /\b(daily|every day|each day)\b/i,
     weekly: /\b(weekly|every week|once a week)\b/i,
-    every_2_days: /\b(every (2|two|other) days?|every other day|every_2_days)\b/i,
+    every_2_days: /\b(every (2|two|other|couple of) days?|every other day|every_2_days)\b/i,
     auto: /\b(auto(matic)?( cadence)?|default cadence)\b/i,
   },
   audience_filter: {
@@ -90,7 +90,7 @@ function enumFromText(name: string, values: readonly string[], text: string): st
     const pattern = synonyms[value];
     if (pattern?.test(text)) return value;
   }
-  const t = lower(text);
+  const t = lower(text).replaceAll("-", " ");
   for (const value of values) {
     const words = value.replaceAll("_", " ");
     if (new RegExp(`\\b${words}\\b`, "i").test(t) || new RegExp(`\\b${value}\\b`, "i").test(t)) return value;
@@ -116,9 +116,32 @@ function newValue(text: string, entities: Entities): string | undefined {
 }
 
 /** A two-letter country code the text sets ("… to GB"), else the generic new value. */
+/** Nationalities and country names people write instead of ISO codes ("she's Canadian"). */
+const COUNTRY_WORDS: Record<string, RegExp> = {
+  CA: /\b(canadian|canada)\b/i,
+  US: /\b(american|usa|united states)\b/i,
+  GB: /\b(british|english|scottish|welsh|uk|united kingdom|england|scotland|wales)\b/i,
+  AU: /\b(australian|australia)\b/i,
+  NZ: /\b(new zealander|kiwi|new zealand)\b/i,
+  MX: /\b(mexican|mexico)\b/i,
+  FR: /\b(french|france)\b/i,
+  DE: /\b(german|germany)\b/i,
+  NL: /\b(dutch|netherlands|holland)\b/i,
+  TH: /\b(thai|thailand)\b/i,
+};
+
 function countryValue(text: string, entities: Entities): string | undefined {
   const codes = [...text.matchAll(/\bto\s+([A-Z]{2})\b/g)];
-  return codes.at(-1)?.[1] ?? newValue(text, entities);
+  if (codes.length) return codes.at(-1)?.[1];
+  // "down as American but she's Canadian": the country named last is the new one.
+  const named = Object.entries(COUNTRY_WORDS)
+    .flatMap(([code, pattern]) => {
+      const at = text.search(new RegExp(pattern.source, "gi"));
+      const last = [...text.matchAll(new RegExp(pattern.source, "gi"))].at(-1)?.index ?? at;
+      return at >= 0 ? [{ code, at: last }] : [];
+    })
+    .sort((a, b) => b.at - a.at);
+  return named[0]?.code ?? newValue(text, entities);
 }
 
 /** Words people use for record statuses, for status arguments that are free text. */
@@ -199,7 +222,12 @@ export function fillArguments(tool: AnyTool, schema: ToolSchema, ctx: FillContex
   const args: Record<string, unknown> = {};
   const missing: string[] = [];
   let artist: string | null = null;
-  const eids = entities.eids.length ? entities.eids : (ctx.contextEntities?.eids ?? []);
+  // A city named now ("the same for the Chicago event") is a different event from the thread's.
+  const eids = entities.eids.length
+    ? entities.eids
+    : entities.cities.length
+      ? []
+      : (ctx.contextEntities?.eids ?? []);
 
   for (const [name, prop] of Object.entries(schema.properties)) {
     let value: unknown;
@@ -236,7 +264,11 @@ export function fillArguments(tool: AnyTool, schema: ToolSchema, ctx: FillContex
         break;
       }
       case "limit": {
-        const m = /\b(?:top|last|latest|first|(?:show|list)(?: me)?)\s+(\d{1,3})\b/i.exec(text);
+        // "the last 6 hours" is a time window, not six rows.
+        const m =
+          /\b(?:top|last|latest|first|(?:show|list)(?: me)?)\s+(\d{1,3})\b(?!\s*(?:h|hrs?|hours?|mins?|minutes?|days?|weeks?|months?)\b)/i.exec(
+            text,
+          );
         if (m) value = Number(m[1]);
         break;
       }

@@ -52,23 +52,26 @@ export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
   feasibleRatio: 0.7,
   coveredRatio: 0.85,
   artistStepRatio: 0.65,
-  eventStepRatio: 0.6,
+  eventStepRatio: 0.55,
   denyMinScore: 7,
 };
 
 const SMALLTALK =
   /^\s*(hi|hello|hey|yo|(good )?(morning|afternoon|evening|night)|thanks?( you)?|thx|ty|cheers|ok(ay)?|cool|great|nice|awesome|perfect|got it|bye|see you|lol|haha|noted|np|no worries|sounds good|makes sense|good to know|all good|will do|👍|🙏)/iu;
 
-/** Courtesy words anywhere in a message ("lol ok good to know"): a message of nothing else is small talk. */
+/**
+ * Courtesy and filler words anywhere in a message ("lol ok good to know", "thx arthur ur a
+ * lifesaver"): a message of nothing else is small talk.
+ */
 const COURTESY =
-  /\b(hi|hello|hey|yo|(good )?(morning|afternoon|evening|night)|thanks?( you)?( so much)?|thx|ty|cheers|ok(ay)?|cool|great|nice|awesome|perfect|got it|bye|see you|lol|haha|noted|np|no worries|sounds good|makes sense|good to know|all good|will do|arthur)\b|👍|🙏/giu;
+  /\b(hi|hello|hey|yo|(good )?(morning|afternoon|evening|night)|thanks?( you)?( so much)?|thx|ty|tysm|cheers|ok(ay)?|cool|great|nice|awesome|amazing|perfect|brilliant|legend|lifesaver|star|champ|the best|you rock|got it|bye|see you|lol|haha|noted|np|no worries|sounds good|makes sense|good to know|all good|will do|arthur|you|u|ur|you're|youre|are|a|an|the|so|very|really|much|again|for|that|this|it|all|as|always|buddy|mate)\b|👍|🙏|🙌|❤️?/giu;
 
 /**
  * Requests no tool serves, whatever words they share with the catalogue: writing, translating,
  * general knowledge, weather, advice. Arthur says what it can do instead.
  */
 const OUT_OF_SCOPE =
-  /\b(poem|haiku|limerick|song|joke|story|essay|translate|translation|weather|forecast|recipe|capital of|pivot table|google sheets|excel|spreadsheet formula|recommend (a|an|some)|what('s| is) the meaning of|who won the)\b/i;
+  /\b(poem|haiku|limerick|song|joke|story|essay|caption|tagline|slogan|tweet|cover letter|translate|translation|weather|forecast|recipe|capital of|pivot table|google sheets|excel|spreadsheet formula|recommend (a|an|some)|what('s| is) the meaning of|who won the|tax rate|income tax|stock price|write (me )?(a|an|some) (fun |short |quick )?(poem|post|caption|email|message|bio for me))\b/i;
 
 /** Questions about Arthur itself: answered with what it can do. */
 const ABOUT_ARTHUR =
@@ -136,7 +139,9 @@ export class OfflinePlanner {
       .replace(COURTESY, "")
       .replace(/[^\p{L}\p{N}]+/gu, " ")
       .trim();
-    const smalltalk = SMALLTALK.test(text) && rest.split(/\s+/).filter(Boolean).length <= 1;
+    const left = rest.split(/\s+/).filter(Boolean);
+    const smalltalk =
+      SMALLTALK.test(text) && left.length <= 1 && (left.length === 0 || moodOf(rest) === null);
     if (!mentionsSomething && (smalltalk || ABOUT_ARTHUR.test(text))) {
       return { kind: "reply", reason: "smalltalk", text: HELP_TEXT };
     }
@@ -165,10 +170,14 @@ export class OfflinePlanner {
       const allowed = ranking.filter((r) => this.#allowed(this.#registry.require(r.name), input.caller));
       return this.plan(input, allowed);
     }
-    // An action (a write) the question cannot fully specify is asked about, never swapped for a read.
-    const close = topTool.policy.writes
-      ? [top]
-      : ranking.filter((r) => r.score >= top.score * this.#options.feasibleRatio);
+    // An action (a write) the question cannot fully specify is asked about, never swapped for a read —
+    // unless the message asks rather than tells ("eb token still good?"): then a read may answer it.
+    const asks = moodOf(text) === "read" || text.includes("?");
+    const close = ranking.filter(
+      (r) =>
+        r.score >= top.score * this.#options.feasibleRatio &&
+        (!topTool.policy.writes || asks || this.#registry.require(r.name).policy.writes),
+    );
     const drivable = close.filter((r) => {
       const tool = this.#registry.require(r.name);
       return this.#allowed(tool, input.caller) && fill(tool).missing.length === 0;
@@ -181,11 +190,29 @@ export class OfflinePlanner {
     ];
     const takesStated = (r: RankedTool) =>
       Object.values(fill(this.#registry.require(r.name)).args).some(
-        (v) => typeof v === "string" && stated.some((x) => v.toLowerCase().includes(x)),
+        (v) => typeof v === "string" && stated.includes(v.toLowerCase()),
       );
     const feasible = (stated.length ? drivable.find(takesStated) : undefined) ?? drivable[0];
     const primary = this.#registry.require(feasible?.name ?? top.name);
     const primaryArgs = fill(primary);
+    // "…for the Chicago event": the city's next event is found first, then asked about.
+    const lookup = this.#registry.get("lookup_event");
+    if (
+      primaryArgs.missing.length === 1 &&
+      primaryArgs.missing[0] === "eid" &&
+      entities.cities.length > 0 &&
+      primary.name !== "lookup_event" &&
+      lookup &&
+      this.#allowed(lookup, input.caller)
+    ) {
+      return {
+        kind: "run",
+        calls: [
+          { tool: lookup.name, args: { city: entities.cities[0] }, artist: null },
+          { tool: primary.name, args: primaryArgs.args, artist: primaryArgs.artist, eventFromLookup: true },
+        ],
+      };
+    }
     if (primaryArgs.missing.length) {
       return {
         kind: "clarify",
@@ -198,7 +225,12 @@ export class OfflinePlanner {
 
     // "How did Priya Raman's paintings do at AB4120?": finding the artist is only the first step when
     // a tool about that artist also fits the question well.
-    if (primary.name === "lookup_artist_profile" && entities.artists.length) {
+    // ("Who is Grayce Bashirian?" asks for the profile only.)
+    if (
+      primary.name === "lookup_artist_profile" &&
+      entities.artists.length &&
+      !/^\s*who(?:'s| is)\b/i.test(text)
+    ) {
       const about = ranking.find(
         (r) =>
           r.name !== primary.name &&
@@ -216,14 +248,18 @@ export class OfflinePlanner {
     // "Why isn't the Halifax show visible?": the city's next event is only the first step when a tool
     // about one event also fits the question well.
     if (primary.name === "lookup_event" && entities.cities.length && !entities.eids.length) {
-      const about = ranking.find(
-        (r) =>
+      const about = ranking.find((r) => {
+        const tool = this.#registry.require(r.name);
+        return (
           r.name !== primary.name &&
           r.score >= top.score * this.#options.eventStepRatio &&
-          "eid" in (this.#schema(this.#registry.require(r.name)).properties ?? {}),
-      );
+          this.#allowed(tool, input.caller) &&
+          !tool.policy.writes &&
+          "eid" in (this.#schema(tool).properties ?? {})
+        );
+      });
       const tool = about && this.#registry.require(about.name);
-      if (tool && this.#allowed(tool, input.caller) && !tool.policy.writes) {
+      if (tool) {
         const filled = fill(tool);
         if (filled.missing.length === 1 && filled.missing[0] === "eid") {
           calls.push({ tool: tool.name, args: filled.args, artist: null, eventFromLookup: true });

@@ -89,7 +89,7 @@ export function mentionsUnknownName(question: string, known: ReadonlySet<string>
 export function activeCues(
   entities: Entities,
   namesSomeone: boolean,
-  text: { namesTool?: boolean; domain?: boolean; converts?: boolean } = {},
+  text: { namesTool?: boolean; domain?: boolean; converts?: boolean; asksWho?: boolean } = {},
 ): Cue[] {
   const cues: Cue[] = RULES.filter(([, applies]) => applies(entities)).map(([label, , points]) => ({
     label,
@@ -104,6 +104,10 @@ export function activeCues(
   if (text.namesTool) {
     // "the get_eventbrite_data tool notes", "errors from lookup_person": a tool is the subject.
     cues.push({ label: "tool name", points: (t) => (has(t, "scope_id", "tool_name") ? 2.5 : 0) });
+  }
+  if (text.asksWho && entities.artists.length > 0) {
+    // "who is Grayce Bashirian?": the artist's profile is the answer.
+    cues.push({ label: "who is", points: (t) => (t.name === "lookup_artist_profile" ? 5 : 0) });
   }
   if (text.converts) {
     // "…roughly what's that in USD?": an amount asked for in a currency is a conversion.

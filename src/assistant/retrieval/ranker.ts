@@ -31,6 +31,9 @@ const READ_IN_WRITE = 0.8;
 const COMPANION_SHARE = 0.75;
 
 /** Folded words of the cities, artists and people a question names. */
+/** A marker after which the rest of the message is text to send or store (a message, a bio). */
+const CONTENT_AFTER = /\b(?:msg|message|saying|bio)\s*:.*$/is;
+
 /** An amount wanted in a currency: "in USD", "to euros", "convert". */
 const CONVERSION =
   /\b(?:in|to|into)\s+(?:usd|cad|eur|gbp|aud|nzd|mxn|us dollars?|dollars|euros?|pounds?)\b|\bconver(?:t|sion)\b/i;
@@ -147,8 +150,10 @@ export class ToolIndex {
    * tools that role may call; without, every tool — how a caller tells a request the role may not
    * make from one no tool serves.
    */
-  rank(question: string, entities: Entities, options: RankOptions = {}): RankedTool[] {
+  rank(asked: string, entities: Entities, options: RankOptions = {}): RankedTool[] {
     const p = this.#p;
+    // "…msg: loved your piece at the december show": what follows is content to send, not the request.
+    const question = asked.replace(CONTENT_AFTER, "");
     const namesSomeone =
       entities.artists.length === 0 &&
       entities.people.length === 0 &&
@@ -158,6 +163,7 @@ export class ToolIndex {
       namesTool: question.search(this.#toolName) >= 0,
       domain: /(?:^|\s)@[\w-]+(?:\.[\w-]+)+/.test(question),
       converts: CONVERSION.test(question),
+      asksWho: /^\s*who(?:'s|\s+is)\s/i.test(question),
     });
     const named = entityWords(entities);
     // "marco's" is the named artist too, not a word to match against hint examples.
