@@ -71,7 +71,7 @@ export interface AnswerOptions {
 
 /** A follow-up that repeats the previous question for something else. */
 const SAME_AGAIN =
-  /^\s*(?:ok(?:ay)?,?\s+)?(?:(?:and\s+)?(?:the\s+)?same (?:for|with|but)|what about|how about|and (?:for|now|what about)|now (?:for|do))\b|\b(?:the\s+)?same (?:info(?:rmation)?|thing|details|numbers|figures|data|report|breakdown) (?:for|about|on)\b/i;
+  /^\s*(?:ok(?:ay)?,?\s+)?(?:(?:and\s+)?(?:the\s+)?same (?:for|with|but)|what about|how about|and (?:for|now|what about)|now (?:for|do))\b|\b(?:the\s+)?same (?:info(?:rmation)?|thing|details|numbers|figures|data|report|breakdown) (?:for|about|on)\b|^\s*(?:and|n|&)\s+\S+(?:\s+\S+)?\s*\??\s*$/i;
 
 /**
  * With a model, the offline planner's denial stands only when it is plain: the denied tool scores at

@@ -188,11 +188,16 @@ export class OfflinePlanner {
       ...entities.emails.map((e) => e.toLowerCase()),
       ...entities.phones.map((p) => p.raw.toLowerCase()),
     ];
-    const takesStated = (r: RankedTool) =>
-      Object.values(fill(this.#registry.require(r.name)).args).some(
-        (v) => typeof v === "string" && stated.includes(v.toLowerCase()),
+    // Likewise a time window ("in the last 6 hours"): a close tool that can look back that far.
+    const takesStated = (r: RankedTool) => {
+      const args = fill(this.#registry.require(r.name)).args;
+      return (
+        Object.values(args).some((v) => typeof v === "string" && stated.includes(v.toLowerCase())) ||
+        (entities.hoursBack !== null && args.hours_back !== undefined)
       );
-    const feasible = (stated.length ? drivable.find(takesStated) : undefined) ?? drivable[0];
+    };
+    const statesSomething = stated.length > 0 || entities.hoursBack !== null;
+    const feasible = (statesSomething ? drivable.find(takesStated) : undefined) ?? drivable[0];
     const primary = this.#registry.require(feasible?.name ?? top.name);
     const primaryArgs = fill(primary);
     // "…for the Chicago event": the city's next event is found first, then asked about.
@@ -300,6 +305,21 @@ export class OfflinePlanner {
           ...(fromLookup ? { eventFromLookup: true } : {}),
         });
       }
+    }
+    // "Was Dandre Simonis scanned in at AB4120?": a named person (not an artist) is looked up too,
+    // when finding them fits the question.
+    const person = entities.people[0];
+    const findPerson = ranking.find((r) => r.name === "lookup_person");
+    const lookupPerson = this.#registry.get("lookup_person");
+    if (
+      person &&
+      lookupPerson &&
+      findPerson &&
+      findPerson.score >= top.score * this.#options.artistStepRatio &&
+      this.#allowed(lookupPerson, input.caller) &&
+      !calls.some((c) => c.tool === "lookup_person")
+    ) {
+      calls.unshift({ tool: "lookup_person", args: { query: person.name, search_by: "name" }, artist: null });
     }
     // An artist named by name is resolved to a profile id first (once, shared by the calls).
     const artist = calls.find((c) => c.artist)?.artist;

@@ -65,6 +65,9 @@ export const EVENTBRITE_CHARTS_HINTS: HintTable = {
       "which shows is AB4129 benchmarked against",
     ],
     keywords: [
+      "lined up against",
+      "which past shows",
+      "compared against",
       "comparators",
       "comparable",
       "comparison",
@@ -167,6 +170,9 @@ export const EVENTBRITE_CHARTS_HINTS: HintTable = {
       "show chart schedules in error",
     ],
     keywords: [
+      "set to auto-post",
+      "anything set to post",
+      "auto-post set up",
       "autoposts going",
       "what autoposts",
       "which charts post",
@@ -228,6 +234,10 @@ export const EVENTBRITE_CHARTS_HINTS: HintTable = {
       "history of ticket charts for AB4128",
     ],
     keywords: [
+      "get posted",
+      "was it posted",
+      "did it post",
+      "actually posted",
       "history",
       "posted",
       "went out",
@@ -250,6 +260,10 @@ export const EVENTBRITE_CHARTS_HINTS: HintTable = {
       "why has no chart posted this week",
     ],
     keywords: [
+      "stopped showing up",
+      "stopped posting",
+      "not posting anymore",
+      "charts stopped",
       "scheduler",
       "autoposter",
       "worker",

@@ -131,6 +131,10 @@ export const GROWTH_MARKETING_HINTS: HintTable = {
       "still queued messages for AB4115",
     ],
     keywords: [
+      "land on phones",
+      "actually land",
+      "did the texts arrive",
+      "got delivered",
       "delivery",
       "delivered",
       "notifications",

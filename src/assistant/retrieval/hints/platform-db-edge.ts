@@ -145,6 +145,12 @@ export const PLATFORM_DB_EDGE_HINTS: HintTable = {
       "edge function failures last 6 hours",
     ],
     keywords: [
+      "timing out",
+      "timeouts",
+      "blowing up",
+      "keeps failing",
+      "crashing",
+      "bot failing",
       "errors",
       "error",
       "broken",
