@@ -191,7 +191,8 @@ function bareNumber(text: string): string | undefined {
 /** A capitalised full name in the text ("Jordan Lee"), when no known person matched. */
 function capitalisedName(text: string): string | undefined {
   const match = /\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2})\b/.exec(text.replace(/^\s*\S+/, " "));
-  return match?.[1];
+  // "Florine Towne's contact info": the name, not its possessive.
+  return match?.[1]?.replace(/['’]s$/, "");
 }
 
 /** The search text of a Slack-knowledge question: the question without the request framing. */

@@ -81,6 +81,9 @@ const HELP_TEXT =
   "I'm Arthur, Art Battle's operations assistant. Ask me about events (AB4023), artists, votes and auctions, " +
   "payments owed, ticket sales and pace charts, SMS and email delivery, or what the team said in Slack.";
 
+/** Clauses shorter than this (in words) that name nothing carry no request of their own. */
+const SHORT_CLAUSE_WORDS = 5;
+
 /** Where one clause of a multi-part question ends and the next begins. */
 const CLAUSE_BREAK =
   /\s*(?:,?\s+and\s+(?:then\s+|also\s+)?|;\s*|,\s*(?:also|plus|then)\s+|\s+also\s+|\s+plus\s+|\s+then\s+|\s+[+&]\s+)/i;
@@ -140,8 +143,11 @@ export class OfflinePlanner {
       .replace(/[^\p{L}\p{N}]+/gu, " ")
       .trim();
     const left = rest.split(/\s+/).filter(Boolean);
+    // "thanks Arthur, that's exactly what I needed": thanks and a few words, asking nothing.
     const smalltalk =
-      SMALLTALK.test(text) && left.length <= 1 && (left.length === 0 || moodOf(rest) === null);
+      SMALLTALK.test(text) &&
+      (left.length <= 1 || (left.length <= 5 && !text.includes("?"))) &&
+      (left.length === 0 || moodOf(rest) === null);
     if (!mentionsSomething && (smalltalk || ABOUT_ARTHUR.test(text))) {
       return { kind: "reply", reason: "smalltalk", text: HELP_TEXT };
     }
@@ -282,11 +288,21 @@ export class OfflinePlanner {
       .filter((sentence, i) => i === 0 || moodOf(sentence) !== null || /\?\s*$/.test(sentence))
       .flatMap((sentence) => sentence.split(CLAUSE_BREAK))
       .filter((c) => c.trim().split(/\s+/).length >= 2);
+    // A short question that names nothing ("what's going on?", "has anyone said yes?") follows on
+    // from the request before it; it is not a request of its own.
+    // A short imperative ("then chart the pace", "show me the log") is a request all the same.
+    const ownRequest = (clause: string) =>
+      clause.trim().split(/\s+/).length >= SHORT_CLAUSE_WORDS ||
+      moodOf(clause) === "write" ||
+      /^\s*(?:then\s+)?(?:show|list|chart|graph|plot|check|pull|give|display)\b/i.test(clause) ||
+      /\b(?:ab\s?\d{3,5}|[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s().-]{6,})\b/i.test(clause);
     if (clauses.length > 1) {
-      for (const clause of clauses) {
+      for (const [i, clause] of clauses.entries()) {
         const ranked = this.#index.rank(clause, entities, { limit: 8 });
         const best = ranked[0];
         if (!best || best.score < this.#options.minClauseScore) continue;
+        // ("how r tix" is short, but plainly about one tool.)
+        if (i > 0 && !ownRequest(clause) && best.score < 2 * this.#options.minClauseScore) continue;
         if (calls.some((c) => c.tool === best.name)) continue;
         const covered = ranked.find((r) => calls.some((c) => c.tool === r.name));
         if (covered && covered.score >= best.score * this.#options.coveredRatio) continue;

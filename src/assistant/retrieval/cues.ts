@@ -160,7 +160,8 @@ const WRITE_VERBS = new Set(
     "set change update post pause resume unpause stop cancel halt refresh reset add send pay create file log " +
     "report remind schedule invite rename replace restore roll rollback revert undo lock unlock save remember " +
     "note forget switch use fix mark record rerun rescore resend retry process enable disable turn hold put " +
-    "move swap edit write rewrite store clear delete remove drop approve kick push"
+    "move swap edit write rewrite store clear delete remove drop approve kick push recompute recalculate recalc " +
+    "regenerate rebuild redo rescan"
   ).split(" "),
 );
 

@@ -32,7 +32,7 @@ const COMPANION_SHARE = 0.75;
 
 /** Folded words of the cities, artists and people a question names. */
 /** A marker after which the rest of the message is text to send or store (a message, a bio). */
-const CONTENT_AFTER = /\b(?:msg|message|saying|bio)\s*:.*$/is;
+const CONTENT_AFTER = /\b(msg|message|saying|bio|remember(?: for this channel| this| that)?|note)\s*:.*$/is;
 
 /** An amount wanted in a currency: "in USD", "to euros", "convert". */
 const CONVERSION =
@@ -153,7 +153,7 @@ export class ToolIndex {
   rank(asked: string, entities: Entities, options: RankOptions = {}): RankedTool[] {
     const p = this.#p;
     // "…msg: loved your piece at the december show": what follows is content to send, not the request.
-    const question = asked.replace(CONTENT_AFTER, "");
+    const question = asked.replace(CONTENT_AFTER, "$1");
     const namesSomeone =
       entities.artists.length === 0 &&
       entities.people.length === 0 &&

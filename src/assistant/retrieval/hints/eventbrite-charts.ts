@@ -234,6 +234,10 @@ export const EVENTBRITE_CHARTS_HINTS: HintTable = {
       "history of ticket charts for AB4128",
     ],
     keywords: [
+      "last few runs",
+      "past runs",
+      "been posting",
+      "recent posts",
       "get posted",
       "was it posted",
       "did it post",

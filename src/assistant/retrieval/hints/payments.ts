@@ -205,6 +205,11 @@ export const PAYMENTS_HINTS: HintTable = {
       "follow-ups sent about payout accounts",
     ],
     keywords: [
+      "nudged",
+      "have we reminded",
+      "reminded them",
+      "set up their payout",
+      "payout setup invites",
       "setup invitation",
       "payment setup",
       "reminder sent",
