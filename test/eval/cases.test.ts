@@ -117,6 +117,13 @@ const SETS: EvalSet[] = [
     everyRoleRefused: false,
   },
   {
+    file: "holdout4.jsonl",
+    prefix: "m",
+    least: { total: 100, clarification: 3, denied: 3, noTool: 3, followUp: 3 },
+    perTool: 0,
+    everyRoleRefused: false,
+  },
+  {
     file: "holdout2.jsonl",
     prefix: "g",
     least: { total: 100, clarification: 5, denied: 5, noTool: 5, followUp: 5 },

@@ -40,10 +40,13 @@ export interface PlannerOptions {
   /** After finding a city's next event, a tool about events this close to the top also runs. */
   eventStepRatio: number;
   /**
-   * A best match the role may not use is refused only when it scores at least this; a weaker one
-   * (a vague question that brushes a tool) is planned among the tools the role may use.
+   * A best match the role may not use is refused only when it scores at least this, and the best
+   * tool the role may use scores at most `denyShare` of it (or it is a write the message orders);
+   * otherwise (a vague question that brushes a denied tool, or one an allowed tool answers as well)
+   * the question is planned among the tools the role may use.
    */
   denyMinScore: number;
+  denyShare: number;
 }
 
 export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
@@ -54,7 +57,11 @@ export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
   artistStepRatio: 0.65,
   eventStepRatio: 0.55,
   denyMinScore: 7,
+  denyShare: 0.85,
 };
+
+/** Lookups that turn a name into the id other tools need: never an answer on their own to a denial. */
+const RESOLVERS = new Set(["lookup_artist_profile", "lookup_event", "lookup_person"]);
 
 const SMALLTALK =
   /^\s*(hi|hello|hey|yo|(good )?(morning|afternoon|evening|night)|thanks?( you)?|thx|ty|cheers|ok(ay)?|cool|great|nice|awesome|perfect|got it|bye|see you|lol|haha|noted|np|no worries|sounds good|makes sense|good to know|all good|will do|👍|🙏)/iu;
@@ -165,7 +172,15 @@ export class OfflinePlanner {
     // A request whose best match the role may not use is refused, not quietly answered by another tool.
     const topTool = this.#registry.require(top.name);
     if (!this.#allowed(topTool, input.caller)) {
-      if (top.score >= this.#options.denyMinScore) {
+      // The best tool the role may use, not counting the lookups that only resolve names to ids.
+      const allowedBest =
+        ranking.find(
+          (r) => !RESOLVERS.has(r.name) && this.#allowed(this.#registry.require(r.name), input.caller),
+        )?.score ?? 0;
+      const plain =
+        allowedBest <= top.score * this.#options.denyShare ||
+        (topTool.policy.writes && moodOf(text) === "write");
+      if (top.score >= this.#options.denyMinScore && plain) {
         return {
           kind: "deny",
           tool: topTool.name,
