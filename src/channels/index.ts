@@ -1,3 +1,5 @@
+// Slack (who acts in which role) and the web console.
+export * from "./slack/index.ts";
 export {
   type ConsoleDeps,
   createConsoleApp,

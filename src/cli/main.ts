@@ -5,6 +5,7 @@ import { registerDbCommands } from "./db-commands.ts";
 import { registerServiceCommands } from "./dev-command.ts";
 import { registerKnowledgeCommands } from "./knowledge-command.ts";
 import { registerMcpCommand } from "./mcp-command.ts";
+import { registerRolesCommands } from "./roles-command.ts";
 import { registerToolCommands } from "./tools-command.ts";
 import { registerWorkerCommand } from "./worker-command.ts";
 
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<void> {
   registerServiceCommands(program);
   registerDbCommands(program);
   registerToolCommands(program);
+  registerRolesCommands(program);
   registerMcpCommand(program);
   registerAssistantCommands(program);
   registerWorkerCommand(program);

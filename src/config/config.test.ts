@@ -70,6 +70,27 @@ describe("loadConfig", () => {
     ).not.toContain("short");
   });
 
+  it("reads Slack roles from RBAC_USER_MAP_JSON and open viewer channels, naming what is wrong", () => {
+    const config = loadConfig(
+      {
+        RBAC_USER_MAP_JSON: '{"U0123ABCD":"ops","W0456EFGH":"finance"}',
+        OPEN_VIEWER_CHANNELS: "C01AAA, C02BBB",
+      },
+      noDotEnv,
+    );
+    expect(config.identity).toEqual({
+      userRoles: { U0123ABCD: "ops", W0456EFGH: "finance" },
+      openViewerChannels: ["C01AAA", "C02BBB"],
+    });
+    expect(loadConfig({}, noDotEnv).identity).toEqual({ userRoles: {}, openViewerChannels: [] });
+    expect(problemsOf({ RBAC_USER_MAP_JSON: '{"jane":"ops"}' })).toContain(
+      'RBAC_USER_MAP_JSON has "jane", which is not a Slack user id',
+    );
+    expect(problemsOf({ RBAC_USER_MAP_JSON: '{"U0123ABCD":"boss"}' })).toContain('the role "boss"');
+    expect(problemsOf({ RBAC_USER_MAP_JSON: "ops" })).toContain("must be a JSON object");
+    expect(problemsOf({ OPEN_VIEWER_CHANNELS: "general" })).toContain("must list Slack channel ids");
+  });
+
   it("names the variable and the bad value for a malformed port", () => {
     const message = problemsOf({ GATEWAY_PORT: "abc" });
     expect(message).toBe('Invalid configuration: GATEWAY_PORT must be a whole number (got "abc")');

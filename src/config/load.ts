@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import type { z } from "zod";
+import type { Role } from "../catalog/index.ts";
 import { type Env, envSchema, knownVariables } from "./schema.ts";
 
 /** Arthur's configuration: built once at start-up and passed down. */
@@ -39,6 +40,8 @@ export interface Config {
   worker: { pollMs: number; retentionDays: number };
   /** Assistant questions per minute, per user and per channel; held in Postgres across replicas. */
   rateLimits: { userPerMinute: number; channelPerMinute: number };
+  /** Who may act in which role in Slack (the role table, edited with `arthur roles`, wins over the map). */
+  identity: { userRoles: Readonly<Record<string, Role>>; openViewerChannels: readonly string[] };
   /** The assistant's web server: the web console (and later Slack's HTTP endpoints). */
   assistant: { host: string; port: number };
   /** The language model; absent: the offline planner answers. */
@@ -176,6 +179,7 @@ export function loadConfig(
     },
     worker: { pollMs: e.WORKER_POLL_MS, retentionDays: e.RETENTION_DAYS },
     rateLimits: { userPerMinute: e.RATE_LIMIT_USER_PER_MIN, channelPerMinute: e.RATE_LIMIT_CHANNEL_PER_MIN },
+    identity: { userRoles: e.RBAC_USER_MAP_JSON ?? {}, openViewerChannels: e.OPEN_VIEWER_CHANNELS ?? [] },
     assistant: { host: e.ASSISTANT_HOST, port: e.PORT },
     llm: e.LLM_PROVIDER
       ? {

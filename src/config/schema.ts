@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { ROLES, type Role } from "../catalog/index.ts";
 
 /** A TCP port; `allowAny` lets 0 mean "any free port" (tests, ephemeral runs). */
 const port = (fallback: number, allowAny = false) => {
@@ -105,6 +106,53 @@ export const envSchema = z.object({
     .regex(/^xox[a-z]-/, "must be a Slack token (xoxb-…)")
     .optional(),
   SLACK_API_URL: httpUrl("must be an http(s) URL").default("https://slack.com/api/"),
+  /**
+   * Slack user → role, as JSON: {"U0123ABCD": "ops", …}. `arthur roles set` rows win over it; users in
+   * neither get no role (unless they write in an open viewer channel).
+   */
+  RBAC_USER_MAP_JSON: z
+    .string()
+    .trim()
+    .transform((value, ctx): Record<string, Role> => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        ctx.addIssue({ code: "custom", message: 'must be a JSON object such as {"U0123ABCD":"ops"}' });
+        return z.NEVER;
+      }
+      const map: Record<string, Role> = {};
+      for (const [user, role] of Object.entries(parsed)) {
+        if (!/^[UW][A-Z0-9]{2,}$/.test(user)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `has "${user}", which is not a Slack user id such as U0123ABCD`,
+          });
+        } else if (!(ROLES as readonly unknown[]).includes(role)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `gives ${user} the role ${JSON.stringify(role)}; roles are ${ROLES.join(", ")}`,
+          });
+        } else map[user] = role as Role;
+      }
+      return map;
+    })
+    .optional(),
+  /** Channels (comma-separated ids) where anyone without a role may ask as a viewer. */
+  OPEN_VIEWER_CHANNELS: z
+    .string()
+    .trim()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, "must list Slack channel ids such as C0123ABCD")))
+    .optional(),
   /** Questions one user may ask the assistant per minute, and all users of one channel (or DMs). */
   RATE_LIMIT_USER_PER_MIN: positiveInt(20, 10_000),
   RATE_LIMIT_CHANNEL_PER_MIN: positiveInt(80, 100_000),
