@@ -18,7 +18,7 @@ import {
   type ToolIndex,
 } from "./retrieval/index.ts";
 import { recordSession } from "./sessions.ts";
-import { callAsUser, unsentWrite } from "./tool-call.ts";
+import { addRedactions, callAsUser, unsentWrite } from "./tool-call.ts";
 import type { ApprovalAction, ToolPort } from "./tool-port.ts";
 import type {
   AssistantAnswer,
@@ -73,14 +73,6 @@ export interface AnswerOptions {
 const SAME_AGAIN =
   /^\s*(?:ok(?:ay)?,?\s+)?(?:(?:and\s+)?(?:the\s+)?same (?:for|with|but)|what about|how about|and (?:for|now|what about)|now (?:for|do))\b|\b(?:the\s+)?same (?:info(?:rmation)?|thing|details|numbers|figures|data|report|breakdown) (?:for|about|on)\b|^\s*(?:and|n|&)\s+\S+(?:\s+\S+)?\s*\??\s*$/i;
 
-/**
- * With a model, the offline planner's denial stands only when it is plain: the denied tool scores at
- * least `minScore` and the best tool the role may use at most `maxAllowedShare` of it. (On the eval
- * set every expected denial scores ≥ 7 with allowed tools at ≤ 0.8 of it; vague questions that
- * merely brush a denied tool — "how is AB4001 going?" — stay with the model.)
- */
-const PLAIN_DENIAL = { minScore: 7, maxAllowedShare: 0.8 } as const;
-
 /** Words that point back at what the thread was about. */
 const REFERS_BACK = /\b(it|its|that|this|them|those|these|there)\b/i;
 
@@ -105,13 +97,6 @@ function emptyAnswer(retrieved: string[]): Omit<AssistantAnswer, "text" | "plain
     rounds: 0,
     redactions: {},
   };
-}
-
-/** Add one tally of masked values to another. */
-function addRedactions(into: RedactionTally, from: RedactionTally | undefined): void {
-  for (const [kind, count] of Object.entries(from ?? {}) as [keyof RedactionTally, number][]) {
-    into[kind] = (into[kind] ?? 0) + count;
-  }
 }
 
 /** Markdown → plain text for channels without formatting. */
@@ -171,16 +156,7 @@ export class Assistant {
     const sessionId = randomUUID();
     const asked = { ...request, caller: { ...request.caller, sessionId } };
     const answer = (await this.#rateLimit(asked)) ?? (await this.#answer(asked, options));
-    const sessions = this.#deps.sessions;
-    if (sessions) {
-      await recordSession(this.#deps.sql, {
-        id: sessionId,
-        request: asked,
-        answer,
-        durationMs: performance.now() - started,
-        version: sessions.version,
-      });
-    }
+    await this.#record(sessionId, asked, answer, started);
     return answer;
   }
 
@@ -215,9 +191,10 @@ export class Assistant {
       ranking,
     );
     const { llm } = this.#deps;
-    // A request that plainly needs a tool the role may not use is refused before any model sees it;
-    // a vague one is left to the model, which only sees tools the role may use anyway.
-    if (!llm || (plan.kind === "deny" && this.#plainlyDenied(text, entities, ranking, request.caller.role))) {
+    // A request that plainly needs a tool the role may not use (the planner denies only then) is
+    // refused before any model sees it; anything vaguer is left to the model, which only sees tools
+    // the role may use anyway.
+    if (!llm || plan.kind === "deny") {
       return this.#carryOut(plan, request, retrieved, options);
     }
     try {
@@ -262,28 +239,31 @@ export class Assistant {
         {},
       );
     }
-    const sessions = this.#deps.sessions;
-    if (sessions) {
-      await recordSession(this.#deps.sql, {
-        id: sessionId,
-        request: {
-          message: `[${request.action}] approval ${request.approvalId}`,
-          caller,
-          interaction: request.interaction,
-        },
-        answer,
-        durationMs: performance.now() - started,
-        version: sessions.version,
-      });
-    }
+    const asked = {
+      message: `[${request.action}] approval ${request.approvalId}`,
+      caller,
+      interaction: request.interaction,
+    };
+    await this.#record(sessionId, asked, answer, started);
     return answer;
   }
 
-  /** The best match is denied, scores clearly, and nothing the role may use comes close. */
-  #plainlyDenied(text: string, entities: Entities, ranking: RankedTool[], role: Role): boolean {
-    const top = ranking[0]?.score ?? 0;
-    const allowed = this.#deps.index.rank(text, entities, { role, limit: 1 })[0]?.score ?? 0;
-    return top >= PLAIN_DENIAL.minScore && allowed <= top * PLAIN_DENIAL.maxAllowedShare;
+  /** One row in esbmcp_chat_sessions per interaction, when sessions are kept (not in the eval). */
+  async #record(
+    id: string,
+    request: AssistantRequest,
+    answer: AssistantAnswer,
+    started: number,
+  ): Promise<void> {
+    const { sessions } = this.#deps;
+    if (!sessions) return;
+    await recordSession(this.#deps.sql, {
+      id,
+      request,
+      answer,
+      durationMs: performance.now() - started,
+      version: sessions.version,
+    });
   }
 
   /** The model picks and calls tools among those retrieved (plus the always-shown ones the role may use). */

@@ -65,3 +65,10 @@ export function unsentWrite(tool: AnyTool, args: Record<string, unknown>): CallR
     redactions: undefined,
   };
 }
+
+/** Add one tally of masked values to another (in place). */
+export function addRedactions(into: RedactionTally, from: RedactionTally | undefined): void {
+  for (const [kind, count] of Object.entries(from ?? {}) as [keyof RedactionTally, number][]) {
+    into[kind] = (into[kind] ?? 0) + count;
+  }
+}

@@ -70,12 +70,7 @@ export async function loadApproval(sql: Sql, id: string): Promise<StoredApproval
 
 /** The requester confirms their own pending call (the Slack "Confirm" button). Nobody else can. */
 export async function confirmApproval(sql: Sql, id: string, caller: Caller): Promise<StoredApproval> {
-  const approval = await loadApproval(sql, id);
-  if (!approval) throw new ToolError("NOT_FOUND", `No approval ${id}`);
-  if (approval.requestedBy !== caller.userId) {
-    throw new ToolError("FORBIDDEN", "Only the person who asked for this action can confirm it");
-  }
-  refuseSettled(approval);
+  await openToRequester(sql, id, caller, "confirm");
   const [row] = await sql<ApprovalRow[]>`
     update arthur_approvals set approved_at = coalesce(approved_at, now()), approved_by = coalesce(approved_by, ${caller.userId})
     where id = ${id} and cancelled_at is null returning *`;
@@ -83,22 +78,31 @@ export async function confirmApproval(sql: Sql, id: string, caller: Caller): Pro
   return toApproval(row);
 }
 
-/** An approval that was used, cancelled or has expired cannot be confirmed or cancelled any more. */
-function refuseSettled(approval: StoredApproval): void {
+/**
+ * The approval, when `caller` asked for it and it is still open: one that was used, cancelled or
+ * has expired cannot be confirmed or cancelled any more.
+ */
+async function openToRequester(
+  sql: Sql,
+  id: string,
+  caller: Caller,
+  action: "confirm" | "cancel",
+): Promise<StoredApproval> {
+  const approval = await loadApproval(sql, id);
+  if (!approval) throw new ToolError("NOT_FOUND", `No approval ${id}`);
+  if (approval.requestedBy !== caller.userId) {
+    throw new ToolError("FORBIDDEN", `Only the person who asked for this action can ${action} it`);
+  }
   if (approval.usedAt) throw new ToolError("APPROVAL_REQUIRED", "This approval has already been used");
   if (approval.cancelledAt) throw new ToolError("APPROVAL_REQUIRED", "This request was cancelled");
   if (approval.expiresAt.getTime() <= Date.now())
     throw new ToolError("APPROVAL_REQUIRED", "This approval has expired");
+  return approval;
 }
 
 /** The requester calls off their own pending (or confirmed but unused) call. Nobody else can. */
 export async function cancelApproval(sql: Sql, id: string, caller: Caller): Promise<StoredApproval> {
-  const approval = await loadApproval(sql, id);
-  if (!approval) throw new ToolError("NOT_FOUND", `No approval ${id}`);
-  if (approval.requestedBy !== caller.userId) {
-    throw new ToolError("FORBIDDEN", "Only the person who asked for this action can cancel it");
-  }
-  refuseSettled(approval);
+  await openToRequester(sql, id, caller, "cancel");
   // used_at is null in the condition: a call that consumed it meanwhile has already run.
   const [row] = await sql<ApprovalRow[]>`
     update arthur_approvals set cancelled_at = now()

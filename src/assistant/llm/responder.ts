@@ -16,7 +16,7 @@ import {
   type RedactionTally,
   type ToolRegistry,
 } from "../../catalog/index.ts";
-import { type CallReport, callAsUser, unsentWrite } from "../tool-call.ts";
+import { addRedactions, type CallReport, callAsUser, unsentWrite } from "../tool-call.ts";
 import type { ToolPort } from "../tool-port.ts";
 import type { PendingApproval, ToolCallRecord, Turn } from "../types.ts";
 import { fitToBudget } from "./budget.ts";
@@ -237,9 +237,7 @@ export class LlmResponder {
       payload = record.result;
     }
     const { text } = fitToBudget(payload, this.#deps.settings.toolResultChars);
-    for (const [kind, count] of Object.entries(note.redactions ?? {}) as [keyof RedactionTally, number][]) {
-      redactions[kind] = (redactions[kind] ?? 0) + count;
-    }
+    addRedactions(redactions, note.redactions);
     return caller.role === "ops" ? text : maskContactsInText(text, redactions);
   }
 }

@@ -257,14 +257,13 @@ export class OfflinePlanner {
       entities.artists.length &&
       !/^\s*who(?:'s| is)\b/i.test(text)
     ) {
-      const about = ranking.find(
-        (r) =>
-          r.name !== primary.name &&
-          r.score >= top.score * this.#options.artistStepRatio &&
-          "artist_profile_id" in (this.#schema(this.#registry.require(r.name)).properties ?? {}),
-      );
-      const tool = about && this.#registry.require(about.name);
-      if (tool && this.#allowed(tool, input.caller) && !tool.policy.writes) {
+      const tool = this.#nextStep(ranking, {
+        after: primary.name,
+        minScore: top.score * this.#options.artistStepRatio,
+        taking: "artist_profile_id",
+        caller: input.caller,
+      });
+      if (tool) {
         const filled = fill(tool);
         const artist = entities.artists[0]?.name ?? null;
         if (!filled.missing.length) calls.push({ tool: tool.name, args: filled.args, artist });
@@ -274,17 +273,12 @@ export class OfflinePlanner {
     // "Why isn't the Halifax show visible?": the city's next event is only the first step when a tool
     // about one event also fits the question well.
     if (primary.name === "lookup_event" && entities.cities.length && !entities.eids.length) {
-      const about = ranking.find((r) => {
-        const tool = this.#registry.require(r.name);
-        return (
-          r.name !== primary.name &&
-          r.score >= top.score * this.#options.eventStepRatio &&
-          this.#allowed(tool, input.caller) &&
-          !tool.policy.writes &&
-          "eid" in (this.#schema(tool).properties ?? {})
-        );
+      const tool = this.#nextStep(ranking, {
+        after: primary.name,
+        minScore: top.score * this.#options.eventStepRatio,
+        taking: "eid",
+        caller: input.caller,
       });
-      const tool = about && this.#registry.require(about.name);
       if (tool) {
         const filled = fill(tool);
         if (filled.missing.length === 1 && filled.missing[0] === "eid") {
@@ -362,6 +356,23 @@ export class OfflinePlanner {
       });
     }
     return { kind: "run", calls };
+  }
+
+  /**
+   * The best-ranked read tool, other than `after`, that scores at least `minScore`, takes the id the
+   * lookup found (`taking`) and the caller may use: the question's real subject after that lookup.
+   */
+  #nextStep(
+    ranking: RankedTool[],
+    step: { after: string; minScore: number; taking: string; caller: Caller },
+  ): AnyTool | undefined {
+    for (const r of ranking) {
+      if (r.name === step.after || r.score < step.minScore) continue;
+      const tool = this.#registry.require(r.name);
+      if (!this.#allowed(tool, step.caller) || tool.policy.writes) continue;
+      if (step.taking in (this.#schema(tool).properties ?? {})) return tool;
+    }
+    return undefined;
   }
 
   #allowed(tool: AnyTool, caller: Caller): boolean {
