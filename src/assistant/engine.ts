@@ -25,6 +25,7 @@ import type {
   AssistantRequest,
   InteractionType,
   PendingApproval,
+  Settlement,
   ToolCallRecord,
 } from "./types.ts";
 
@@ -59,6 +60,11 @@ export interface ApprovalRequest {
   action: ApprovalAction;
   caller: Caller;
   interaction: InteractionType;
+  /**
+   * The role the requester acts with now, for when an approver (not the requester) confirms: the
+   * write runs as the person who asked. Absent: only the requester's own confirmation can run it.
+   */
+  requesterRole?: (userId: string) => Promise<Role | null>;
 }
 
 export interface AnswerOptions {
@@ -82,6 +88,7 @@ const FOLLOW_UP_OWN_SCORE = 8;
 /** An answer with nothing done yet, for the planner's outcomes to fill in. */
 function emptyAnswer(retrieved: string[]): Omit<AssistantAnswer, "text" | "plain"> {
   return {
+    sessionId: "",
     tools: [],
     pendingApprovals: [],
     clarification: null,
@@ -97,6 +104,14 @@ function emptyAnswer(retrieved: string[]): Omit<AssistantAnswer, "text" | "plain
     rounds: 0,
     redactions: {},
   };
+}
+
+/** Why the gateway would not settle an approval, as the channel acts on it. */
+function refusal(error: { code: string; details?: unknown }): Settlement["outcome"] {
+  if (error.code === "FORBIDDEN") return "refused";
+  if (error.code === "NOT_FOUND") return "not_found";
+  const state = (error.details as { state?: unknown } | undefined)?.state;
+  return state === "expired" ? "expired" : "closed";
 }
 
 /** Markdown → plain text for channels without formatting. */
@@ -157,7 +172,7 @@ export class Assistant {
     const asked = { ...request, caller: { ...request.caller, sessionId } };
     const answer = (await this.#rateLimit(asked)) ?? (await this.#answer(asked, options));
     await this.#record(sessionId, asked, answer, started);
-    return answer;
+    return { ...answer, sessionId };
   }
 
   async #answer(request: AssistantRequest, options: AnswerOptions): Promise<AssistantAnswer> {
@@ -227,17 +242,35 @@ export class Assistant {
     let answer: AssistantAnswer;
     if (!settled.ok) {
       const text = `I could not ${request.action} that: ${settled.error.message}.`;
-      answer = { ...base, text, plain: text };
+      answer = {
+        ...base,
+        text,
+        plain: text,
+        settlement: { outcome: refusal(settled.error), requestedBy: null },
+      };
     } else if (request.action === "cancel") {
       const text = `Cancelled: *${registry.get(settled.tool)?.title ?? settled.tool}* will not run. Nothing was changed.`;
-      answer = { ...base, text, plain: plainText(text) };
+      answer = {
+        ...base,
+        text,
+        plain: plainText(text),
+        settlement: { outcome: "cancelled", requestedBy: settled.requestedBy },
+      };
     } else {
-      answer = await this.#run(
-        [{ tool: settled.tool, args: settled.arguments, artist: null, approvalId: request.approvalId }],
-        { message: `approve ${settled.tool}`, caller, interaction: request.interaction },
-        base,
-        {},
-      );
+      const runAs = await this.#requester(caller, settled.requestedBy, request.requesterRole);
+      answer = runAs
+        ? await this.#run(
+            [{ tool: settled.tool, args: settled.arguments, artist: null, approvalId: request.approvalId }],
+            { message: `approve ${settled.tool}`, caller: runAs, interaction: request.interaction },
+            base,
+            {},
+          )
+        : {
+            ...base,
+            text: `Approved, but <@${settled.requestedBy}> no longer has a role here, so it did not run.`,
+            plain: `Approved, but ${settled.requestedBy} no longer has a role here, so it did not run.`,
+          };
+      answer = { ...answer, settlement: { outcome: "ran", requestedBy: settled.requestedBy } };
     }
     const asked = {
       message: `[${request.action}] approval ${request.approvalId}`,
@@ -245,7 +278,18 @@ export class Assistant {
       interaction: request.interaction,
     };
     await this.#record(sessionId, asked, answer, started);
-    return answer;
+    return { ...answer, sessionId };
+  }
+
+  /** Who an approved write runs as: the requester, in the role they hold now (an approver may have clicked). */
+  async #requester(
+    decider: Caller,
+    requestedBy: string,
+    roleOf: ApprovalRequest["requesterRole"],
+  ): Promise<Caller | null> {
+    if (requestedBy === decider.userId) return decider;
+    const role = roleOf ? await roleOf(requestedBy) : null;
+    return role ? { ...decider, userId: requestedBy, role } : null;
   }
 
   /** One row in esbmcp_chat_sessions per interaction, when sessions are kept (not in the eval). */

@@ -19,6 +19,7 @@ export type {
   AssistantRequest,
   InteractionType,
   PendingApproval,
+  Settlement,
   ToolCallRecord,
   Turn,
 } from "./types.ts";

@@ -9,8 +9,8 @@ export type ToolOutcome =
 
 /** A pending write the requester confirmed or cancelled: the call it stands for. */
 export type ApprovalOutcome =
-  | { ok: true; tool: string; arguments: Record<string, unknown> }
-  | { ok: false; error: { code: string; message: string } };
+  | { ok: true; tool: string; arguments: Record<string, unknown>; requestedBy: string }
+  | { ok: false; error: { code: string; message: string; details?: unknown } };
 
 export type ApprovalAction = "confirm" | "cancel";
 
@@ -75,10 +75,15 @@ export class InProcessToolPort implements ToolPort {
         action === "confirm"
           ? await this.#gateway.confirm(approvalId, caller)
           : await this.#gateway.cancel(approvalId, caller);
-      return { ok: true, tool: approval.toolName, arguments: approval.arguments };
+      return {
+        ok: true,
+        tool: approval.toolName,
+        arguments: approval.arguments,
+        requestedBy: approval.requestedBy,
+      };
     } catch (error) {
       if (error instanceof ToolError)
-        return { ok: false, error: { code: error.code, message: error.message } };
+        return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
       throw error;
     }
   }
@@ -116,7 +121,14 @@ export class InternalToolPort implements ToolPort {
         ? await this.#client.confirm(who, approvalId)
         : await this.#client.cancel(who, approvalId);
     const { body } = outcome;
-    if (body.ok && body.tool) return { ok: true, tool: body.tool, arguments: body.arguments ?? {} };
+    if (body.ok && body.tool) {
+      return {
+        ok: true,
+        tool: body.tool,
+        arguments: body.arguments ?? {},
+        requestedBy: body.requested_by ?? caller.userId,
+      };
+    }
     return {
       ok: false,
       error: body.error ?? { code: "INTERNAL", message: `gateway answered ${outcome.status}` },

@@ -15,6 +15,7 @@ export type InteractionType =
   | "direct_message"
   | "group_dm"
   | "assistant"
+  | "button"
   | "eval";
 
 export interface AssistantRequest {
@@ -59,6 +60,8 @@ export interface TokenUsage {
 
 /** What the assistant decided and did for one question. */
 export interface AssistantAnswer {
+  /** The esbmcp_chat_sessions row of this answer (channels link their message to it). */
+  sessionId: string;
   /** Slack-flavoured Markdown. */
   text: string;
   /** The same answer without markup. */
@@ -85,4 +88,16 @@ export interface AssistantAnswer {
   rounds: number;
   /** Personal data masked for this caller on the way (tool results, what the model read, the answer). */
   redactions: RedactionTally;
+  /** Answers to an approval decision only: what became of it. */
+  settlement?: Settlement;
+}
+
+/**
+ * What an approval decision came to: the write ran (or was called off); the person may not decide;
+ * it was decided before (a double click, a retry — nothing to do); it expired; there is no such approval.
+ */
+export interface Settlement {
+  outcome: "ran" | "cancelled" | "refused" | "closed" | "expired" | "not_found";
+  /** Who asked for the call (known once the decision was accepted). */
+  requestedBy: string | null;
 }

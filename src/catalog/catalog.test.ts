@@ -6,6 +6,7 @@ import {
   checkApproval,
   defineTool,
   eid,
+  mayDecideApproval,
   PolicyFileError,
   parseToolOverrides,
   redactFields,
@@ -84,6 +85,16 @@ describe("checkApproval", () => {
     const result = checkApproval(a, c);
     expect(result.valid).toBe(false);
     expect(result.valid ? "" : result.reason).toContain(reason);
+  });
+});
+
+describe("mayDecideApproval", () => {
+  it("lets the requester decide, and an approver, and nobody else", () => {
+    const approval = { requestedBy: "U0ASKER" };
+    expect(mayDecideApproval(approval, "U0ASKER", [])).toBe(true);
+    expect(mayDecideApproval(approval, "U0OTHER", [])).toBe(false);
+    expect(mayDecideApproval(approval, "U0OTHER", ["U0BOSS"])).toBe(false);
+    expect(mayDecideApproval(approval, "U0BOSS", ["U0BOSS"])).toBe(true);
   });
 });
 

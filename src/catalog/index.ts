@@ -30,7 +30,14 @@ export {
   type PolicyOverrides,
   parseToolOverrides,
 } from "./overrides.ts";
-export { type Approval, type ApprovalCheck, authorize, checkApproval, type Decision } from "./policy.ts";
+export {
+  type Approval,
+  type ApprovalCheck,
+  authorize,
+  checkApproval,
+  type Decision,
+  mayDecideApproval,
+} from "./policy.ts";
 export {
   maskCard,
   maskContactsInText,

@@ -47,6 +47,18 @@ export interface Approval {
 
 export type ApprovalCheck = { valid: true } | { valid: false; reason: string };
 
+/**
+ * May this person confirm or cancel someone's pending call? The requester always may; so may the
+ * configured approvers (a second pair of eyes), whoever asked.
+ */
+export function mayDecideApproval(
+  approval: Pick<Approval, "requestedBy">,
+  userId: string,
+  approvers: readonly string[],
+): boolean {
+  return approval.requestedBy === userId || approvers.includes(userId);
+}
+
 /** Is this approval good for this call? Bound to requester, tool and arguments; single-use; expiring. */
 export function checkApproval(
   approval: Approval | undefined,

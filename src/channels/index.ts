@@ -1,9 +1,11 @@
-// Slack (who acts in which role) and the web console.
+// Slack (the app, who acts in which role) and the web console.
 export * from "./slack/index.ts";
 export {
   type ConsoleDeps,
+  createAssistantWebApp,
   createConsoleApp,
   newConsoleToken,
   type RunningConsole,
   startConsole,
+  startSlackServer,
 } from "./web/index.ts";

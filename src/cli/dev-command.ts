@@ -2,20 +2,31 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Command } from "commander";
-import { newConsoleToken, type RunningConsole, startConsole } from "../channels/index.ts";
+import { Hono } from "hono";
+import { InternalToolPort } from "../assistant/index.ts";
+import {
+  newConsoleToken,
+  type RunningConsole,
+  type SlackApp,
+  startConsole,
+  startSlackServer,
+} from "../channels/index.ts";
 import { type Database, maskDatabaseUrl, migrateArthur, openDatabase, ping } from "../db/index.ts";
 import {
+  buildRegistry,
   configuredSecrets,
   createGatewayApp,
   createToken,
+  InternalGatewayClient,
   type InternalSecrets,
   listen,
   type RunningServer,
   type ToolService,
 } from "../gateway/index.ts";
+import { allTools } from "../packs/index.ts";
 import { type RunningWorker, startConfiguredWorker } from "../worker/index.ts";
-import { loadRuntime, onShutdownSignal, type Runtime, runCommand } from "./runtime.ts";
-import { buildAssistant, prepareDemo, startTools, VERSION } from "./services.ts";
+import { loadRuntime, onShutdownSignal, type Runtime, runCommand, UsageError } from "./runtime.ts";
+import { buildAssistant, buildSlackApp, prepareDemo, startTools, VERSION } from "./services.ts";
 
 /** Open the database and the tool service, and arrange for Ctrl-C to stop them in order. */
 async function openService(
@@ -83,7 +94,12 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
  * The web console over the in-process assistant. Whoever holds its token can act as any user and
  * role, so the token is new on every start and only printed here.
  */
-async function serveConsole(db: Database, rt: Runtime, service: ToolService, gatewayUrl: string) {
+async function serveConsole(
+  db: Database,
+  rt: Runtime,
+  service: ToolService,
+  gatewayUrl: string,
+): Promise<{ web: RunningConsole; slack: SlackApp | null }> {
   const { host, port } = rt.config.assistant;
   if (!LOOPBACK.test(host)) {
     rt.logger.warn(
@@ -91,15 +107,34 @@ async function serveConsole(db: Database, rt: Runtime, service: ToolService, gat
       "the web console acts as any user and role; it is reachable beyond this machine",
     );
   }
-  return startConsole({
-    assistant: buildAssistant(db, rt, service, { interactive: true }),
+  const assistant = buildAssistant(db, rt, service, { interactive: true });
+  const slack = buildSlackApp(db, rt, assistant, service.gateway.registry);
+  const web = await startConsole({
+    assistant,
     token: newConsoleToken(),
     logger: rt.logger,
     host,
     port,
     // Chart images are signed links on the gateway's public address.
     imageOrigins: [rt.config.gateway.publicUrl ?? gatewayUrl],
+    slack: slack?.routes ?? null,
   });
+  return { web, slack };
+}
+
+/** Start the Slack app (after its routes are being served); a wrong token stops here with Slack's error. */
+async function startSlack(slack: SlackApp | null, rt: Runtime, url: string): Promise<string> {
+  if (!slack) {
+    return rt.config.slack.botToken
+      ? "off (set SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)"
+      : "off (set SLACK_BOT_TOKEN; docs/slack-setup.md)";
+  }
+  await slack.start().catch((error: unknown) => {
+    throw new Error(
+      `The Slack app could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  });
+  return slack.mode === "http" ? `${url}/slack/events (HTTP)` : "Socket Mode";
 }
 
 async function startDev(flags: { demo?: boolean }): Promise<void> {
@@ -113,6 +148,7 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
   const { db, startTools, serving, working } = await openService(rt, secrets);
   let server: RunningServer;
   let web: RunningConsole;
+  let slackLine: string;
   let tokenPath: string;
   let worker: RunningWorker;
   try {
@@ -122,8 +158,13 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
     tokenPath = await ensureDevToken(db, rt, service);
     server = await serveGateway(db, rt, service);
     serving(server);
-    web = await serveConsole(db, rt, service, server.url);
+    const served = await serveConsole(db, rt, service, server.url);
+    web = served.web;
+    const { slack } = served;
+    // Closed after the web server stops taking requests: answers already acknowledged still go out.
+    if (slack) serving({ url: "", close: () => slack.stop() });
     serving(web);
+    slackLine = await startSlack(slack, rt, web.url);
     worker = await startConfiguredWorker({
       sql: db.sql,
       databaseUrl: db.url,
@@ -141,6 +182,7 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
       `${db.embedded ? " (embedded; full URL: npx arthur db url)" : ""} · Ctrl-C to stop`,
   );
   console.log(`Web console: ${web.link} (this link's token is new each start; keep it to yourself)`);
+  console.log(`Slack: ${slackLine}`);
   console.log(`Worker: ${worker.description}`);
   console.log(
     `MCP clients: ${server.url}/mcp with header "Authorization: Bearer $(cat ${relative(process.cwd(), tokenPath) || tokenPath})" (ops role)`,
@@ -160,7 +202,52 @@ async function startGateway(): Promise<void> {
   }
 }
 
+/**
+ * The assistant on its own: the Slack app on the assistant's web server, calling a gateway that runs
+ * elsewhere (`arthur gateway`) over its signed internal endpoint, as the asking user.
+ */
+async function startAssistant(): Promise<void> {
+  const rt = loadRuntime();
+  const secrets = configuredSecrets(rt.config);
+  if (!secrets) {
+    throw new UsageError(
+      "arthur assistant calls the gateway's internal endpoint: set ARTHUR_CALLER_SECRET and ARTHUR_SIGNING_SECRET (the same as the gateway's)",
+    );
+  }
+  const { db, serving } = await openService(rt, undefined);
+  try {
+    await migrateArthur(db.sql);
+    const registry = buildRegistry(allTools, rt.config);
+    const tools = new InternalToolPort(new InternalGatewayClient(rt.config.gateway.url, secrets));
+    const assistant = buildAssistant(db, rt, { registry, tools }, { interactive: true });
+    const slack = buildSlackApp(db, rt, assistant, registry);
+    if (!slack) {
+      throw new UsageError(
+        "arthur assistant serves the Slack app: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)",
+      );
+    }
+    serving({ url: "", close: () => slack.stop() });
+    const { host, port } = rt.config.assistant;
+    const server = await startSlackServer({ host, port, slack: slack.routes ?? new Hono() });
+    serving(server);
+    const line = await startSlack(slack, rt, server.url);
+    console.log(
+      `Arthur assistant on ${server.url} — Slack: ${line} · gateway ${rt.config.gateway.url} · Ctrl-C to stop`,
+    );
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
 export function registerServiceCommands(program: Command): void {
+  program
+    .command("assistant")
+    .description(
+      "run the assistant with the Slack app (POST /slack/events on PORT, or Socket Mode), calling a running gateway (GATEWAY_URL)",
+    )
+    .action(() => runCommand(startAssistant));
+
   program
     .command("dev")
     .description(

@@ -6,12 +6,15 @@ import {
   LlmResponder,
   TOOL_HINTS,
   ToolIndex,
+  type ToolPort,
 } from "../assistant/index.ts";
+import type { ToolRegistry } from "../catalog/index.ts";
+import { createSlackApp, RoleDirectory, type SlackApp, SlackStore } from "../channels/index.ts";
 import type { Database } from "../db/index.ts";
 import { applyDemoSchema, defaultAnchor, demoHasData } from "../demo/index.ts";
 import { createEdgeFunctions } from "../edge/index.ts";
 import { createEventbriteApi } from "../eventbrite/index.ts";
-import { type InternalSecrets, startToolService, type ToolService } from "../gateway/index.ts";
+import { type InternalSecrets, PgImageStore, startToolService, type ToolService } from "../gateway/index.ts";
 import { ensureSampleKnowledge } from "../knowledge/index.ts";
 import { allTools } from "../packs/index.ts";
 import { seedWithProgress } from "./db-commands.ts";
@@ -55,11 +58,13 @@ export async function prepareDemo(db: Database, rt: Runtime): Promise<void> {
 export function buildAssistant(
   db: Database,
   rt: Runtime,
-  service: ToolService,
+  service: ToolService | { registry: ToolRegistry; tools: ToolPort },
   options: { interactive: boolean },
 ): Assistant {
-  const registry = service.gateway.registry;
-  const tools = new InProcessToolPort(service.gateway);
+  const { registry, tools } =
+    "gateway" in service
+      ? { registry: service.gateway.registry, tools: new InProcessToolPort(service.gateway) }
+      : service;
   const { llm } = rt.config;
   return new Assistant({
     sql: db.sql,
@@ -80,5 +85,44 @@ export function buildAssistant(
         }
       : {}),
     ...(options.interactive ? { rateLimits: rt.config.rateLimits, sessions: { version: VERSION } } : {}),
+  });
+}
+
+/**
+ * The Slack app over an assistant, when Slack is configured: a bot token and either the signing
+ * secret (HTTP, routes on the assistant's web server) or an app-level token (Socket Mode). Null
+ * otherwise — with a warning when a token is set but Slack has no way in.
+ */
+export function buildSlackApp(
+  db: Database,
+  rt: Runtime,
+  assistant: Assistant,
+  registry: ToolRegistry,
+): SlackApp | null {
+  const { slack, identity, tools } = rt.config;
+  if (!slack.botToken) return null;
+  if (!slack.signingSecret && !slack.appToken) {
+    rt.logger.warn(
+      "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode): the Slack app is off",
+    );
+    return null;
+  }
+  const images = new PgImageStore(db.sql, () => "");
+  return createSlackApp({
+    assistant,
+    registry,
+    roles: new RoleDirectory(db.sql, identity),
+    store: new SlackStore(db.sql, VERSION),
+    loadImage: async (id) => (await images.load(id))?.data ?? null,
+    slack: {
+      botToken: slack.botToken,
+      apiUrl: slack.apiUrl,
+      signingSecret: slack.signingSecret,
+      appToken: slack.appToken,
+      command: slack.command,
+    },
+    writesEnabled: tools.writesEnabled,
+    approvers: identity.approvers,
+    logger: rt.logger,
   });
 }

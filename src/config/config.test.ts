@@ -19,7 +19,7 @@ function problemsOf(env: Record<string, string>): string {
 describe("loadConfig", () => {
   it("uses safe defaults: loopback only, embedded database, home under the working folder", () => {
     const config = loadConfig({}, noDotEnv);
-    expect(config.gateway).toEqual({ host: "127.0.0.1", port: 8081 });
+    expect(config.gateway).toEqual({ host: "127.0.0.1", port: 8081, url: "http://127.0.0.1:8081" });
     expect(config.database).toEqual({
       url: undefined,
       embeddedPort: 54329,
@@ -81,14 +81,53 @@ describe("loadConfig", () => {
     expect(config.identity).toEqual({
       userRoles: { U0123ABCD: "ops", W0456EFGH: "finance" },
       openViewerChannels: ["C01AAA", "C02BBB"],
+      approvers: [],
     });
-    expect(loadConfig({}, noDotEnv).identity).toEqual({ userRoles: {}, openViewerChannels: [] });
+    expect(loadConfig({}, noDotEnv).identity).toEqual({
+      userRoles: {},
+      openViewerChannels: [],
+      approvers: [],
+    });
+    expect(loadConfig({ APPROVER_USER_IDS: "U0AAA1, U0BBB2" }, noDotEnv).identity.approvers).toEqual([
+      "U0AAA1",
+      "U0BBB2",
+    ]);
+    expect(problemsOf({ APPROVER_USER_IDS: "jane" })).toContain("APPROVER_USER_IDS must list Slack user ids");
     expect(problemsOf({ RBAC_USER_MAP_JSON: '{"jane":"ops"}' })).toContain(
       'RBAC_USER_MAP_JSON has "jane", which is not a Slack user id',
     );
     expect(problemsOf({ RBAC_USER_MAP_JSON: '{"U0123ABCD":"boss"}' })).toContain('the role "boss"');
     expect(problemsOf({ RBAC_USER_MAP_JSON: "ops" })).toContain("must be a JSON object");
     expect(problemsOf({ OPEN_VIEWER_CHANNELS: "general" })).toContain("must list Slack channel ids");
+  });
+
+  it("runs the Slack app over HTTP or Socket Mode, and checks the tokens' shapes without echoing secrets", () => {
+    const http = loadConfig(
+      { SLACK_BOT_TOKEN: "xoxb-1-2-abc", SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef" },
+      noDotEnv,
+    );
+    expect(http.slack).toEqual({
+      botToken: "xoxb-1-2-abc",
+      apiUrl: "https://slack.com/api/",
+      signingSecret: "0123456789abcdef0123456789abcdef",
+      appToken: undefined,
+      command: "/ab",
+    });
+    const socket = loadConfig(
+      { SLACK_BOT_TOKEN: "xoxb-1-2-abc", SLACK_APP_TOKEN: "xapp-1-A1-abc", SLACK_COMMAND: "/arthur" },
+      noDotEnv,
+    );
+    expect(socket.slack).toMatchObject({ appToken: "xapp-1-A1-abc", command: "/arthur" });
+    expect(problemsOf({ SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef" })).toContain(
+      "SLACK_SIGNING_SECRET / SLACK_APP_TOKEN are set but SLACK_BOT_TOKEN is not",
+    );
+    const badSecret = problemsOf({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "not-hex-secret-value" });
+    expect(badSecret).toContain("SLACK_SIGNING_SECRET must be the app's Signing Secret");
+    expect(badSecret).not.toContain("not-hex-secret-value");
+    const badToken = problemsOf({ SLACK_APP_TOKEN: "xoxb-wrong-kind-of-token" });
+    expect(badToken).toContain("SLACK_APP_TOKEN must be an app-level token");
+    expect(badToken).not.toContain("xoxb-wrong-kind-of-token");
+    expect(problemsOf({ SLACK_COMMAND: "ab" })).toContain("SLACK_COMMAND must be a slash command");
   });
 
   it("names the variable and the bad value for a malformed port", () => {

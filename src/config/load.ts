@@ -16,7 +16,7 @@ export interface Config {
     maxConnections: number;
   };
   /** `publicUrl`: how people and Slack reach the gateway (chart links). */
-  gateway: { host: string; port: number; publicUrl: string | undefined };
+  gateway: { host: string; port: number; publicUrl: string | undefined; url: string };
   internal: {
     /** Signs the short-lived caller tokens the assistant presents (who, team, role, session). */
     callerSecret: string | undefined;
@@ -35,14 +35,28 @@ export interface Config {
   edge: { supabaseUrl: string | undefined; serviceRoleKey: string | undefined; timeoutMs: number };
   /** Eventbrite REST API v3; without a token the tools work from the cached rows only. */
   eventbrite: { token: string | undefined; orgId: string | undefined; apiUrl: string };
-  /** Slack Web API, for the worker's chart posts (the Slack app itself arrives later). */
-  slack: { botToken: string | undefined; apiUrl: string };
+  /**
+   * Slack: the Web API (the app's answers, the worker's chart posts) and how Slack reaches the app —
+   * HTTP with the signing secret, or Socket Mode with the app token. No bot token: no Slack app.
+   */
+  slack: {
+    botToken: string | undefined;
+    apiUrl: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    command: string;
+  };
   worker: { pollMs: number; retentionDays: number };
   /** Assistant questions per minute, per user and per channel; held in Postgres across replicas. */
   rateLimits: { userPerMinute: number; channelPerMinute: number };
   /** Who may act in which role in Slack (the role table, edited with `arthur roles`, wins over the map). */
-  identity: { userRoles: Readonly<Record<string, Role>>; openViewerChannels: readonly string[] };
-  /** The assistant's web server: the web console (and later Slack's HTTP endpoints). */
+  identity: {
+    userRoles: Readonly<Record<string, Role>>;
+    openViewerChannels: readonly string[];
+    /** May approve or cancel anyone's pending write (the requester always may). */
+    approvers: readonly string[];
+  };
+  /** The assistant's web server: the web console and Slack's HTTP endpoint. */
   assistant: { host: string; port: number };
   /** The language model; absent: the offline planner answers. */
   llm: LlmConfig | undefined;
@@ -79,7 +93,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, string | und
     return `${name} must be one of ${issue.values.join(", ")}${shown}`;
   }
   // Never echo database URLs (they may carry a password) or secrets.
-  const safeShown = name === "DATABASE_URL" || name.endsWith("_SECRET") || name.endsWith("_KEY") ? "" : shown;
+  const secretish = /_(SECRET|KEY|TOKEN)$/.test(name);
+  const safeShown = name === "DATABASE_URL" || secretish ? "" : shown;
   return `${name} ${issue.message}${safeShown}`;
 }
 
@@ -101,6 +116,14 @@ function llmProblems(e: Env): string[] {
       "LLM_BASE_URL is required for LLM_PROVIDER=openai-compatible (e.g. http://127.0.0.1:11434/v1)",
     );
   return problems;
+}
+
+/** The app's secrets mean nothing without the bot token it answers with. */
+function slackProblems(e: Env): string[] {
+  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
+    return ["SLACK_SIGNING_SECRET / SLACK_APP_TOKEN are set but SLACK_BOT_TOKEN is not"];
+  }
+  return [];
 }
 
 /** Read `.env` (if present) into a plain object; unknown keys are reported as problems. */
@@ -145,7 +168,7 @@ export function loadConfig(
   ) {
     problems.push("SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY must be set together (or neither)");
   }
-  if (parsed.success) problems.push(...llmProblems(parsed.data));
+  if (parsed.success) problems.push(...llmProblems(parsed.data), ...slackProblems(parsed.data));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -155,6 +178,7 @@ export function loadConfig(
       host: e.GATEWAY_HOST,
       port: e.GATEWAY_PORT,
       publicUrl: e.GATEWAY_PUBLIC_URL?.replace(/\/+$/, ""),
+      url: (e.GATEWAY_URL ?? `http://${e.GATEWAY_HOST}:${e.GATEWAY_PORT}`).replace(/\/+$/, ""),
     },
     internal: { callerSecret: e.ARTHUR_CALLER_SECRET, signingSecret: e.ARTHUR_SIGNING_SECRET },
     tools: {
@@ -176,10 +200,17 @@ export function loadConfig(
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       apiUrl: (e.SLACK_API_URL ?? "https://slack.com/api/").replace(/\/*$/, "/"),
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      command: e.SLACK_COMMAND,
     },
     worker: { pollMs: e.WORKER_POLL_MS, retentionDays: e.RETENTION_DAYS },
     rateLimits: { userPerMinute: e.RATE_LIMIT_USER_PER_MIN, channelPerMinute: e.RATE_LIMIT_CHANNEL_PER_MIN },
-    identity: { userRoles: e.RBAC_USER_MAP_JSON ?? {}, openViewerChannels: e.OPEN_VIEWER_CHANNELS ?? [] },
+    identity: {
+      userRoles: e.RBAC_USER_MAP_JSON ?? {},
+      openViewerChannels: e.OPEN_VIEWER_CHANNELS ?? [],
+      approvers: e.APPROVER_USER_IDS ?? [],
+    },
     assistant: { host: e.ASSISTANT_HOST, port: e.PORT },
     llm: e.LLM_PROVIDER
       ? {

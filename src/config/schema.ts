@@ -51,6 +51,20 @@ const postgresUrl = z
   }, "must be a postgres:// or postgresql:// URL")
   .optional();
 
+/** A comma-separated list of Slack ids (users, channels), each checked against `pattern`. */
+const slackIds = (pattern: RegExp, message: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(pattern, message)))
+    .optional();
+
 /** Hosts a listener may bind to. Anything beyond loopback must be asked for explicitly. */
 const host = z
   .string()
@@ -92,6 +106,8 @@ export const envSchema = z.object({
   SUPABASE_SERVICE_ROLE_KEY: z.string().trim().min(20, "must be the project's service-role key").optional(),
   EDGE_FUNCTION_TIMEOUT_MS: positiveInt(15_000, 120_000),
   TOOL_ROW_CAP: positiveInt(200, 5000),
+  /** Where `arthur assistant` reaches the gateway's signed internal endpoint; default http://GATEWAY_HOST:GATEWAY_PORT. */
+  GATEWAY_URL: httpUrl("must be an http(s) URL such as http://127.0.0.1:8081"),
   /** Base URL people and Slack use to reach the gateway (chart links); default http://GATEWAY_HOST:GATEWAY_PORT. */
   GATEWAY_PUBLIC_URL: httpUrl("must be an http(s) URL such as https://arthur.example.com"),
   /** Eventbrite private token (refresh and verification tools); unset: the demo uses the seeded caches. */
@@ -99,13 +115,33 @@ export const envSchema = z.object({
   /** Eventbrite organization id (verification, sales reports). */
   EB_ORG_ID: z.string().trim().regex(/^\d+$/, "must be a numeric Eventbrite organization id").optional(),
   EVENTBRITE_API_URL: httpUrl("must be an http(s) URL").default("https://www.eventbriteapi.com/v3"),
-  /** Slack bot token (xoxb-…): the worker posts scheduled charts with it. */
+  /** Slack bot token (xoxb-…): the Slack app answers with it, and the worker posts scheduled charts. */
   SLACK_BOT_TOKEN: z
     .string()
     .trim()
     .regex(/^xox[a-z]-/, "must be a Slack token (xoxb-…)")
     .optional(),
   SLACK_API_URL: httpUrl("must be an http(s) URL").default("https://slack.com/api/"),
+  /** Verifies Slack's HTTP requests (POST /slack/events); the Slack app runs in HTTP mode with it. */
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{16,}$/i, "must be the app's Signing Secret (hex, from Basic Information)")
+    .optional(),
+  /** App-level token (xapp-…, connections:write): the Slack app runs in Socket Mode instead of HTTP. */
+  SLACK_APP_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^xapp-/, "must be an app-level token (xapp-…)")
+    .optional(),
+  /** The slash command Arthur answers (as registered in the manifest). */
+  SLACK_COMMAND: z
+    .string()
+    .trim()
+    .regex(/^\/[a-z0-9_-]{1,31}$/, "must be a slash command such as /ab")
+    .default("/ab"),
+  /** Slack users (comma-separated ids) who may approve or cancel anyone's pending write; otherwise only the requester. */
+  APPROVER_USER_IDS: slackIds(/^[UW][A-Z0-9]{2,}$/, "must list Slack user ids such as U0123ABCD"),
   /**
    * Slack user → role, as JSON: {"U0123ABCD": "ops", …}. `arthur roles set` rows win over it; users in
    * neither get no role (unless they write in an open viewer channel).
@@ -142,17 +178,7 @@ export const envSchema = z.object({
     })
     .optional(),
   /** Channels (comma-separated ids) where anyone without a role may ask as a viewer. */
-  OPEN_VIEWER_CHANNELS: z
-    .string()
-    .trim()
-    .transform((value) =>
-      value
-        .split(",")
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, "must list Slack channel ids such as C0123ABCD")))
-    .optional(),
+  OPEN_VIEWER_CHANNELS: slackIds(/^[CGD][A-Z0-9]{2,}$/, "must list Slack channel ids such as C0123ABCD"),
   /** Questions one user may ask the assistant per minute, and all users of one channel (or DMs). */
   RATE_LIMIT_USER_PER_MIN: positiveInt(20, 10_000),
   RATE_LIMIT_CHANNEL_PER_MIN: positiveInt(80, 100_000),
@@ -160,7 +186,7 @@ export const envSchema = z.object({
   WORKER_POLL_MS: positiveInt(30_000, 3_600_000),
   /** Rows in esbmcp_ tables (and stored charts) older than this are deleted by the daily retention job. */
   RETENTION_DAYS: positiveInt(90, 36_500),
-  /** The assistant's web server (web console; the Slack app's HTTP endpoints later). */
+  /** The assistant's web server: the web console and the Slack app's HTTP endpoint (/slack/events). */
   ASSISTANT_HOST: host,
   PORT: port(3000, true),
   /** Unset: the assistant answers with the offline planner (no model). */

@@ -1,4 +1,4 @@
-import { type Approval, type Caller, ToolError } from "../catalog/index.ts";
+import { type Approval, type Caller, mayDecideApproval, ToolError } from "../catalog/index.ts";
 import type { Sql } from "../db/index.ts";
 
 /** How long a requested approval may be confirmed and used. */
@@ -68,46 +68,71 @@ export async function loadApproval(sql: Sql, id: string): Promise<StoredApproval
   return row ? toApproval(row) : undefined;
 }
 
-/** The requester confirms their own pending call (the Slack "Confirm" button). Nobody else can. */
-export async function confirmApproval(sql: Sql, id: string, caller: Caller): Promise<StoredApproval> {
-  await openToRequester(sql, id, caller, "confirm");
+/** An approval that was decided before: nothing more to do (a channel shows nothing new). */
+const closed = (message: string) => new ToolError("APPROVAL_REQUIRED", message, { state: "closed" });
+
+/** Who besides the requester may confirm or cancel a pending call (APPROVER_USER_IDS). */
+export type Approvers = readonly string[];
+
+/**
+ * The requester (or an approver) confirms a pending call (the Slack "Approve" button). Nobody else
+ * can. The call itself still runs as the requester.
+ */
+export async function confirmApproval(
+  sql: Sql,
+  id: string,
+  caller: Caller,
+  approvers: Approvers = [],
+): Promise<StoredApproval> {
+  await openToDecider(sql, id, caller, "confirm", approvers);
+  // The first confirmation wins: a double click or a retried button finds it already given.
   const [row] = await sql<ApprovalRow[]>`
-    update arthur_approvals set approved_at = coalesce(approved_at, now()), approved_by = coalesce(approved_by, ${caller.userId})
-    where id = ${id} and cancelled_at is null returning *`;
-  if (!row) throw new ToolError("APPROVAL_REQUIRED", "This request was cancelled");
+    update arthur_approvals set approved_at = now(), approved_by = ${caller.userId}
+    where id = ${id} and approved_at is null and cancelled_at is null returning *`;
+  if (!row) throw closed("This approval has already been decided");
   return toApproval(row);
 }
 
 /**
- * The approval, when `caller` asked for it and it is still open: one that was used, cancelled or
+ * The approval, when `caller` may decide on it and it is still open: one that was used, cancelled or
  * has expired cannot be confirmed or cancelled any more.
  */
-async function openToRequester(
+async function openToDecider(
   sql: Sql,
   id: string,
   caller: Caller,
   action: "confirm" | "cancel",
+  approvers: Approvers,
 ): Promise<StoredApproval> {
   const approval = await loadApproval(sql, id);
   if (!approval) throw new ToolError("NOT_FOUND", `No approval ${id}`);
-  if (approval.requestedBy !== caller.userId) {
-    throw new ToolError("FORBIDDEN", `Only the person who asked for this action can ${action} it`);
+  if (!mayDecideApproval(approval, caller.userId, approvers)) {
+    throw new ToolError(
+      "FORBIDDEN",
+      `Only the person who asked for this action${approvers.length ? " or an approver" : ""} can ${action} it`,
+    );
   }
-  if (approval.usedAt) throw new ToolError("APPROVAL_REQUIRED", "This approval has already been used");
-  if (approval.cancelledAt) throw new ToolError("APPROVAL_REQUIRED", "This request was cancelled");
+  if (approval.usedAt) throw closed("This approval has already been used");
+  if (approval.cancelledAt) throw closed("This request was cancelled");
+  if (action === "confirm" && approval.approvedAt) throw closed("This approval has already been given");
   if (approval.expiresAt.getTime() <= Date.now())
-    throw new ToolError("APPROVAL_REQUIRED", "This approval has expired");
+    throw new ToolError("APPROVAL_REQUIRED", "This approval has expired", { state: "expired" });
   return approval;
 }
 
-/** The requester calls off their own pending (or confirmed but unused) call. Nobody else can. */
-export async function cancelApproval(sql: Sql, id: string, caller: Caller): Promise<StoredApproval> {
-  await openToRequester(sql, id, caller, "cancel");
+/** The requester (or an approver) calls off a pending (or confirmed but unused) call. Nobody else can. */
+export async function cancelApproval(
+  sql: Sql,
+  id: string,
+  caller: Caller,
+  approvers: Approvers = [],
+): Promise<StoredApproval> {
+  await openToDecider(sql, id, caller, "cancel", approvers);
   // used_at is null in the condition: a call that consumed it meanwhile has already run.
   const [row] = await sql<ApprovalRow[]>`
     update arthur_approvals set cancelled_at = now()
     where id = ${id} and used_at is null and cancelled_at is null returning *`;
-  if (!row) throw new ToolError("APPROVAL_REQUIRED", "This approval has already been used");
+  if (!row) throw closed("This approval has already been used");
   return toApproval(row);
 }
 

@@ -242,6 +242,7 @@ export function createGatewayApp(deps: HttpDeps): Hono {
             approval_id: approval.id,
             tool: approval.toolName,
             arguments: approval.arguments,
+            requested_by: approval.requestedBy,
             expires_at: approval.expiresAt.toISOString(),
           });
         } catch (error) {

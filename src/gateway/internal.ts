@@ -192,6 +192,8 @@ export interface InternalCallOutcome {
     text?: string;
     /** Approval answers: the call the approval is for. */
     arguments?: Record<string, unknown>;
+    /** Approval answers: who asked for the call (it runs as them). */
+    requested_by?: string;
     images?: ImageRef[];
     redactions?: RedactionTally;
     truncated?: boolean;

@@ -68,6 +68,8 @@ export interface GatewayDeps {
   eventbrite: EventbriteApi | null;
   /** Where tools store rendered images (charts) and how they are linked. */
   images: PgImageStore;
+  /** Who besides the requester may confirm or cancel a pending write (APPROVER_USER_IDS). */
+  approvers?: readonly string[];
 }
 
 /** An image a call stored, with its bytes for channels that deliver images themselves. */
@@ -228,7 +230,7 @@ export class ToolGateway {
 
   async #settle(approvalId: string, caller: Caller, action: "confirm" | "cancel"): Promise<StoredApproval> {
     const settle = action === "confirm" ? confirmApproval : cancelApproval;
-    const approval = await settle(this.#deps.sql, approvalId, caller);
+    const approval = await settle(this.#deps.sql, approvalId, caller, this.#deps.approvers ?? []);
     this.#deps.audit.event({
       requestId: randomUUID(),
       caller,

@@ -85,6 +85,7 @@ export function startToolService(options: {
     edge: options.edge ?? unconfiguredEdgeFunctions,
     eventbrite: options.eventbrite ?? null,
     images,
+    approvers: config.identity.approvers,
   });
   return {
     gateway,

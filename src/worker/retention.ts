@@ -8,6 +8,8 @@ export interface RetentionResult {
   images: number;
   /** Rate-limit rows whose state has run out (nothing left to remember). */
   rateLimits: number;
+  /** Slack delivery records: event keys older than a day, reply links older than the window. */
+  slack: number;
 }
 
 /**
@@ -21,12 +23,22 @@ export async function runRetention(sql: Sql, retentionDays: number): Promise<Ret
     const images = await tx`
       delete from arthur_images where created_at < now() - make_interval(days => ${retentionDays}::int)`;
     const rateLimits = await tx`delete from arthur_rate_limits where tat < now()`;
-    return { retentionDays, esbmcp: row?.result ?? {}, images: images.count, rateLimits: rateLimits.count };
+    // Slack retries an event within minutes; a day of keys is plenty to answer each once.
+    const events = await tx`delete from arthur_slack_events where received_at < now() - interval '1 day'`;
+    const replies = await tx`
+      delete from arthur_slack_replies where created_at < now() - make_interval(days => ${retentionDays}::int)`;
+    return {
+      retentionDays,
+      esbmcp: row?.result ?? {},
+      images: images.count,
+      rateLimits: rateLimits.count,
+      slack: events.count + replies.count,
+    };
   }) as Promise<RetentionResult>;
 }
 
 /** Total rows deleted, for the log line. */
 export function retentionTotal(result: RetentionResult): number {
   const tables = Object.values(result.esbmcp.deleted ?? {}).reduce((a, b) => a + Number(b), 0);
-  return tables + result.images + result.rateLimits;
+  return tables + result.images + result.rateLimits + result.slack;
 }

@@ -7,8 +7,10 @@ import { createSql } from "../../src/db/index.ts";
 import { createToken } from "../../src/gateway/index.ts";
 import { ESBMCP_TABLES, ESBMCP_VIEWS } from "../db/esbmcp-objects.ts";
 import { TOOL_COLUMNS } from "../demo/production-columns.ts";
+import { startFakeSlack } from "../helpers/fake-slack.ts";
 import { connectMcp } from "../helpers/gateway.ts";
 import { cleanEnv, freePort, processIsAlive, startArthur } from "../helpers/process.ts";
+import { appMention, eventCallback, postToSlackApp, slackTs } from "../helpers/slack-requests.ts";
 
 const home = mkdtempSync(join(tmpdir(), "arthur-dev-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -169,6 +171,126 @@ describe("arthur dev (what npm start runs)", () => {
       await sql.end();
       dev.child.kill("SIGINT");
       expect(await dev.exited).toBe(0);
+    }
+  });
+
+  it("answers a signed Slack @mention about a scenario event in its thread, without a language model", async () => {
+    const fake = await startFakeSlack();
+    const secret = "5e1ec7ed0123456789abcdef01234567";
+    const env = await devEnv({
+      SLACK_BOT_TOKEN: fake.token,
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_API_URL: fake.apiUrl,
+      OPEN_VIEWER_CHANNELS: "C0DEVOPEN1",
+    });
+    const dev = startArthur(["dev"], env);
+    try {
+      await dev.waitFor(/^Arthur ready/, 60_000);
+      const slackLine = await dev.waitFor(/^Slack: /, 10_000);
+      const events = `http://127.0.0.1:${env.PORT}/slack/events`;
+      expect(slackLine).toContain(`${events} (HTTP)`);
+      const ts = slackTs();
+      const question = "<@U0BOT> What's the venue and start time for AB4023?";
+      const started = performance.now();
+      const response = await postToSlackApp(
+        events,
+        secret,
+        eventCallback(appMention({ user: "U0DEVUSER", channel: "C0DEVOPEN1", text: question, ts })),
+      );
+      expect(response.status).toBe(200);
+      await fake.waitFor(() => fake.messages.some((m) => m.channel === "C0DEVOPEN1"), 10_000);
+      expect(performance.now() - started).toBeLessThan(10_000);
+      const [reply] = fake.messages;
+      expect(reply?.threadTs).toBe(ts);
+      const password = readFileSync(join(home, "pg-password"), "utf8").trim();
+      const sql = createSql(
+        `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.EMBEDDED_PG_PORT}/arthur`,
+      );
+      const [event] = await sql<{ venue: string }[]>`
+        select coalesce(v.name, e.venue) as venue from events e left join venues v on v.id = e.venue_id
+        where e.eid = 'AB4023'`;
+      await sql.end();
+      expect(reply?.text).toContain("AB4023");
+      expect(reply?.text).toContain(event?.venue);
+      // A request Slack did not sign is refused.
+      const forged = await postToSlackApp(
+        events,
+        `${secret}0`,
+        eventCallback(
+          appMention({ user: "U0DEVUSER", channel: "C0DEVOPEN1", text: question, ts: slackTs() }),
+        ),
+      );
+      expect(forged.status).toBe(401);
+    } finally {
+      dev.child.kill("SIGINT");
+      expect(await dev.exited).toBe(0);
+      await fake.close();
+    }
+  });
+
+  it("runs `arthur assistant` beside a separate gateway: Slack answers go through its signed internal endpoint", async () => {
+    const fake = await startFakeSlack();
+    const secrets = {
+      ARTHUR_CALLER_SECRET: "caller-secret-for-the-assistant-test-0123456789",
+      ARTHUR_SIGNING_SECRET: "signing-secret-for-the-assistant-test-012345678",
+    };
+    const env = await devEnv(secrets);
+    const dev = startArthur(["dev"], env);
+    let assistant: ReturnType<typeof startArthur> | undefined;
+    try {
+      await dev.waitFor(/^Arthur ready/, 60_000);
+      const password = readFileSync(join(home, "pg-password"), "utf8").trim();
+      const secret = "0123456789abcdef0123456789abcdef";
+      const assistantEnv = cleanEnv({
+        ...secrets,
+        ARTHUR_HOME: home,
+        DATABASE_URL: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.EMBEDDED_PG_PORT}/arthur`,
+        GATEWAY_URL: `http://127.0.0.1:${env.GATEWAY_PORT}`,
+        PORT: String(await freePort()),
+        SLACK_BOT_TOKEN: fake.token,
+        SLACK_SIGNING_SECRET: secret,
+        SLACK_API_URL: fake.apiUrl,
+        RBAC_USER_MAP_JSON: '{"U0ASSIST1":"ops"}',
+        LOG_LEVEL: "warn",
+      });
+      assistant = startArthur(["assistant"], assistantEnv);
+      const banner = await assistant.waitFor(/^Arthur assistant on /, 30_000);
+      const events = `http://127.0.0.1:${assistantEnv.PORT}/slack/events`;
+      expect(banner).toContain(`${events} (HTTP)`);
+      const ts = slackTs();
+      const response = await postToSlackApp(
+        events,
+        secret,
+        eventCallback(
+          appMention({
+            user: "U0ASSIST1",
+            channel: "C0ASSIST01",
+            text: "<@U0BOT> when does AB4001 start?",
+            ts,
+          }),
+        ),
+      );
+      expect(response.status).toBe(200);
+      await fake.waitFor(() => fake.messages.some((m) => m.channel === "C0ASSIST01"), 10_000);
+      expect(fake.messages[0]).toMatchObject({ threadTs: ts, text: expect.stringContaining("AB4001") });
+      // The tool ran in the gateway process, as the Slack user, signed by the assistant.
+      const sql = createSql(assistantEnv.DATABASE_URL ?? "");
+      // The gateway writes its audit rows in batches; wait (bounded) for this one.
+      const deadline = Date.now() + 5000;
+      let runs: { tool_name: string; user_role: string }[] = [];
+      while (runs.length === 0 && Date.now() < deadline) {
+        runs = await sql<{ tool_name: string; user_role: string }[]>`
+          select tool_name, user_role from esbmcp_tool_executions where slack_user_id = 'U0ASSIST1'`;
+        if (runs.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await sql.end();
+      expect(runs).toContainEqual({ tool_name: "lookup_event", user_role: "ops" });
+    } finally {
+      assistant?.child.kill("SIGINT");
+      if (assistant) expect(await assistant.exited).toBe(0);
+      dev.child.kill("SIGINT");
+      expect(await dev.exited).toBe(0);
+      await fake.close();
     }
   });
 

@@ -1,2 +1,8 @@
 export { answerJson, type ConsoleDeps, createConsoleApp, MAX_BODY_BYTES } from "./app.ts";
-export { newConsoleToken, type RunningConsole, startConsole } from "./server.ts";
+export {
+  createAssistantWebApp,
+  newConsoleToken,
+  type RunningConsole,
+  startConsole,
+  startSlackServer,
+} from "./server.ts";

@@ -1,0 +1,52 @@
+import { Assistant, InProcessToolPort, TOOL_HINTS, ToolIndex } from "../../src/assistant/index.ts";
+import type { Role } from "../../src/catalog/index.ts";
+import {
+  createSlackApp,
+  RoleDirectory,
+  type SlackApp,
+  type SlackAppDeps,
+  SlackStore,
+} from "../../src/channels/index.ts";
+import type { ToolService } from "../../src/gateway/index.ts";
+import { createLogger } from "../../src/observability/index.ts";
+import type { TestDatabase } from "./db.ts";
+
+/**
+ * The real Slack app over the real assistant and gateway of a test database, with sessions kept.
+ * `slack` says how Slack reaches it (signing secret: HTTP; app token: Socket Mode) and where the Web
+ * API is (a fake). TEST_LOG_LEVEL=debug shows the app's log.
+ */
+export function createTestSlackApp(options: {
+  db: TestDatabase;
+  service: ToolService;
+  slack: SlackAppDeps["slack"];
+  userRoles: Record<string, Role>;
+  openViewerChannels?: string[];
+  approvers?: string[];
+  writesEnabled?: boolean;
+  store?: SlackStore;
+}): SlackApp {
+  const { db, service } = options;
+  const registry = service.gateway.registry;
+  const assistant = new Assistant({
+    sql: db.sql,
+    registry,
+    index: new ToolIndex(registry.list(), TOOL_HINTS),
+    tools: new InProcessToolPort(service.gateway),
+    sessions: { version: "test" },
+  });
+  return createSlackApp({
+    assistant,
+    registry,
+    roles: new RoleDirectory(db.sql, {
+      userRoles: options.userRoles,
+      openViewerChannels: options.openViewerChannels ?? [],
+    }),
+    store: options.store ?? new SlackStore(db.sql, "test"),
+    loadImage: async (id) => (await service.images.load(id))?.data ?? null,
+    slack: options.slack,
+    writesEnabled: options.writesEnabled ?? false,
+    approvers: options.approvers ?? [],
+    logger: createLogger((process.env.TEST_LOG_LEVEL as "silent" | undefined) ?? "silent"),
+  });
+}
