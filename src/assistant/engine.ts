@@ -18,7 +18,7 @@ import {
   type ToolIndex,
 } from "./retrieval/index.ts";
 import { recordSession } from "./sessions.ts";
-import { addRedactions, callAsUser, unsentWrite } from "./tool-call.ts";
+import { addRedactions, callAsUser, notForThisTeam, unsentWrite } from "./tool-call.ts";
 import type { ApprovalAction, ToolPort } from "./tool-port.ts";
 import type {
   AssistantAnswer,
@@ -196,9 +196,16 @@ export class Assistant {
         : contextText && ((own[0]?.score ?? 0) < FOLLOW_UP_OWN_SCORE || pointsBack)
           ? index.rank(text, entities, { context: contextText })
           : own;
+    const filter = request.toolFilter;
     const retrieved = index
-      .rank(text, entities, { context: contextText, role: request.caller.role, limit: this.#deps.topK ?? 8 })
-      .map((r) => r.name);
+      .rank(text, entities, {
+        context: contextText,
+        role: request.caller.role,
+        limit: (this.#deps.topK ?? 8) + (filter ? 8 : 0),
+      })
+      .map((r) => r.name)
+      .filter((name) => !filter || filter.allows(name))
+      .slice(0, this.#deps.topK ?? 8);
     // The offline plan is cheap and pure: it answers without a model, vets requests for one, and is
     // the fallback when the model cannot answer.
     const plan = this.#planner.plan(
@@ -319,7 +326,10 @@ export class Assistant {
   ): Promise<AssistantAnswer> {
     const { registry, writesEnabled = true } = this.#deps;
     const visible = new Set(registry.visibleTo(request.caller.role, writesEnabled).map((t) => t.name));
-    const toolNames = [...new Set([...retrieved, ...ALWAYS_SHOWN])].filter((name) => visible.has(name));
+    const allowed = request.toolFilter;
+    const toolNames = [...new Set([...retrieved, ...ALWAYS_SHOWN])].filter(
+      (name) => visible.has(name) && (!allowed || allowed.allows(name)),
+    );
     const reply = await llm.respond({
       message: request.message.trim(),
       context: request.context ?? [],
@@ -434,16 +444,19 @@ export class Assistant {
         }
         args.eid = lookedUpEid;
       }
+      const filter = request.toolFilter;
       const report =
-        tool.policy.writes && options.executeWrites === false
-          ? unsentWrite(tool, args)
-          : await callAsUser(tools, tool, {
-              caller: request.caller,
-              ...session,
-              tool: tool.name,
-              args,
-              ...(call.approvalId ? { approvalId: call.approvalId } : {}),
-            });
+        filter && !filter.allows(tool.name)
+          ? notForThisTeam(tool, args, filter.reason)
+          : tool.policy.writes && options.executeWrites === false
+            ? unsentWrite(tool, args)
+            : await callAsUser(tools, tool, {
+                caller: request.caller,
+                ...session,
+                tool: tool.name,
+                args,
+                ...(call.approvalId ? { approvalId: call.approvalId } : {}),
+              });
       records.push(report.record);
       sections.push(report.text);
       addRedactions(redactions, report.redactions);

@@ -21,5 +21,6 @@ export type {
   PendingApproval,
   Settlement,
   ToolCallRecord,
+  ToolFilter,
   Turn,
 } from "./types.ts";

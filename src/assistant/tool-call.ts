@@ -66,6 +66,23 @@ export function unsentWrite(tool: AnyTool, args: Record<string, unknown>): CallR
   };
 }
 
+/** A tool the asker's team has not switched on: refused here, before the gateway, and said plainly. */
+export function notForThisTeam(tool: AnyTool, args: Record<string, unknown>, reason: string): CallReport {
+  const message = `${tool.title} is ${reason}`;
+  return {
+    record: {
+      tool: tool.name,
+      arguments: args,
+      ok: false,
+      error: { code: "FORBIDDEN", message },
+      durationMs: 0,
+    },
+    text: `I can't use *${tool.title}* here: it is ${reason}.`,
+    approval: null,
+    redactions: undefined,
+  };
+}
+
 /** Add one tally of masked values to another (in place). */
 export function addRedactions(into: RedactionTally, from: RedactionTally | undefined): void {
   for (const [kind, count] of Object.entries(from ?? {}) as [keyof RedactionTally, number][]) {

@@ -16,6 +16,7 @@ export type InteractionType =
   | "group_dm"
   | "assistant"
   | "button"
+  | "agent_run"
   | "eval";
 
 export interface AssistantRequest {
@@ -24,6 +25,15 @@ export interface AssistantRequest {
   context?: Turn[];
   caller: Caller;
   interaction: InteractionType;
+  /** Tools the asker's team has switched on (control plane); absent: every tool the role may use. */
+  toolFilter?: ToolFilter;
+}
+
+/** Which tools a request may use beyond the role's own limits, and what to say about the others. */
+export interface ToolFilter {
+  allows(tool: string): boolean;
+  /** Why a tool it does not allow is unavailable ("not enabled for team artbattle/live-ops"). */
+  reason: string;
 }
 
 /** A tool the assistant called (or asked approval for), as the answer reports it. */

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { WebClient } from "@slack/web-api";
 import type { Command } from "commander";
 import { Hono } from "hono";
-import { InternalToolPort } from "../assistant/index.ts";
+import { type Assistant, InternalToolPort } from "../assistant/index.ts";
+import type { ToolRegistry } from "../catalog/index.ts";
 import {
   newConsoleToken,
   type RunningConsole,
@@ -11,6 +13,7 @@ import {
   startConsole,
   startSlackServer,
 } from "../channels/index.ts";
+import { type RunningControlPlane, startControlPlane } from "../control-plane/index.ts";
 import { type Database, maskDatabaseUrl, migrateArthur, openDatabase, ping } from "../db/index.ts";
 import {
   buildRegistry,
@@ -99,7 +102,7 @@ async function serveConsole(
   rt: Runtime,
   service: ToolService,
   gatewayUrl: string,
-): Promise<{ web: RunningConsole; slack: SlackApp | null }> {
+): Promise<{ web: RunningConsole; slack: SlackApp | null; assistant: Assistant }> {
   const { host, port } = rt.config.assistant;
   if (!LOOPBACK.test(host)) {
     rt.logger.warn(
@@ -119,7 +122,31 @@ async function serveConsole(
     imageOrigins: [rt.config.gateway.publicUrl ?? gatewayUrl],
     slack: slack?.routes ?? null,
   });
-  return { web, slack };
+  return { web, slack, assistant };
+}
+
+/**
+ * The control plane over the same assistant and Slack app: webhooks routed to teams, the admin
+ * API, provisioning (Kubernetes only when KUBECONFIG or an in-cluster configuration is there).
+ */
+function serveControlPlane(
+  db: Database,
+  rt: Runtime,
+  assistant: Assistant,
+  registry: ToolRegistry,
+  slack: SlackApp | null,
+): Promise<RunningControlPlane> {
+  const { botToken, apiUrl } = rt.config.slack;
+  return startControlPlane({
+    sql: db.sql,
+    databaseUrl: db.url,
+    config: rt.config,
+    logger: rt.logger,
+    version: VERSION,
+    assistant,
+    registry,
+    slack: { app: slack, client: botToken ? new WebClient(botToken, { slackApiUrl: apiUrl }) : null },
+  });
 }
 
 /** Start the Slack app (after its routes are being served); a wrong token stops here with Slack's error. */
@@ -149,6 +176,7 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
   let server: RunningServer;
   let web: RunningConsole;
   let slackLine: string;
+  let controlPlane: RunningControlPlane;
   let tokenPath: string;
   let worker: RunningWorker;
   try {
@@ -161,6 +189,8 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
     const served = await serveConsole(db, rt, service, server.url);
     web = served.web;
     const { slack } = served;
+    controlPlane = await serveControlPlane(db, rt, served.assistant, service.gateway.registry, slack);
+    serving(controlPlane);
     // Closed after the web server stops taking requests: answers already acknowledged still go out.
     if (slack) serving({ url: "", close: () => slack.stop() });
     serving(web);
@@ -183,6 +213,9 @@ async function startDev(flags: { demo?: boolean }): Promise<void> {
   );
   console.log(`Web console: ${web.link} (this link's token is new each start; keep it to yourself)`);
   console.log(`Slack: ${slackLine}`);
+  console.log(
+    `Control plane: ${controlPlane.url} (webhooks /webhooks/*, admin API /api/v1/admin/*; a first token: npx arthur org token --installation) · Kubernetes: ${controlPlane.kubernetes}`,
+  );
   console.log(`Worker: ${worker.description}`);
   console.log(
     `MCP clients: ${server.url}/mcp with header "Authorization: Bearer $(cat ${relative(process.cwd(), tokenPath) || tokenPath})" (ops role)`,
@@ -240,7 +273,37 @@ async function startAssistant(): Promise<void> {
   }
 }
 
+/** The control plane alone: its own tool service and assistant, the Slack app on /webhooks/slack/*. */
+async function startControlPlaneOnly(): Promise<void> {
+  const rt = loadRuntime();
+  const { db, startTools, serving } = await openService(rt, undefined);
+  try {
+    await migrateArthur(db.sql);
+    const service = startTools();
+    const assistant = buildAssistant(db, rt, service, { interactive: true });
+    const registry = service.gateway.registry;
+    const slack = buildSlackApp(db, rt, assistant, registry);
+    if (slack) serving({ url: "", close: () => slack.stop() });
+    const controlPlane = await serveControlPlane(db, rt, assistant, registry, slack);
+    serving(controlPlane);
+    if (slack) await slack.start();
+    console.log(
+      `Arthur control plane on ${controlPlane.url} — webhooks /webhooks/{slack/events,slack/interactions,github,pagerduty,incidentio}, admin API /api/v1/admin/* · Kubernetes: ${controlPlane.kubernetes} · Ctrl-C to stop`,
+    );
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
 export function registerServiceCommands(program: Command): void {
+  program
+    .command("control-plane")
+    .description(
+      "run the control plane: signed webhooks routed to teams, the admin API, provisioning (CONTROL_PLANE_PORT)",
+    )
+    .action(() => runCommand(startControlPlaneOnly));
+
   program
     .command("assistant")
     .description(

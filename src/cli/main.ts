@@ -6,6 +6,7 @@ import { registerServiceCommands } from "./dev-command.ts";
 import { registerKnowledgeCommands } from "./knowledge-command.ts";
 import { registerMcpCommand } from "./mcp-command.ts";
 import { registerRolesCommands } from "./roles-command.ts";
+import { registerTenantCommands } from "./tenants-command.ts";
 import { registerToolCommands } from "./tools-command.ts";
 import { registerWorkerCommand } from "./worker-command.ts";
 
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<void> {
   registerDbCommands(program);
   registerToolCommands(program);
   registerRolesCommands(program);
+  registerTenantCommands(program);
   registerMcpCommand(program);
   registerAssistantCommands(program);
   registerWorkerCommand(program);

@@ -10,6 +10,7 @@ import {
 } from "../assistant/index.ts";
 import type { ToolRegistry } from "../catalog/index.ts";
 import { createSlackApp, RoleDirectory, type SlackApp, SlackStore } from "../channels/index.ts";
+import { Tenants } from "../control-plane/index.ts";
 import type { Database } from "../db/index.ts";
 import { applyDemoSchema, defaultAnchor, demoHasData } from "../demo/index.ts";
 import { createEdgeFunctions } from "../edge/index.ts";
@@ -108,10 +109,12 @@ export function buildSlackApp(
     return null;
   }
   const images = new PgImageStore(db.sql, () => "");
+  const tenants = new Tenants(db.sql);
   return createSlackApp({
     assistant,
     registry,
-    roles: new RoleDirectory(db.sql, identity),
+    // A team's role map applies in the channels the team owns (control plane).
+    roles: new RoleDirectory(db.sql, identity, (userId, channelId) => tenants.slackRole(userId, channelId)),
     store: new SlackStore(db.sql, VERSION),
     loadImage: async (id) => (await images.load(id))?.data ?? null,
     slack: {

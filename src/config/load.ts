@@ -60,6 +60,28 @@ export interface Config {
   assistant: { host: string; port: number };
   /** The language model; absent: the offline planner answers. */
   llm: LlmConfig | undefined;
+  /** The control plane: where it listens, the webhook secrets, and Kubernetes for provisioning. */
+  controlPlane: {
+    host: string;
+    port: number;
+    webhookSecrets: {
+      github: string | undefined;
+      pagerduty: string | undefined;
+      incidentio: string | undefined;
+    };
+    /**
+     * Where Kubernetes is: KUBECONFIG, or in a pod the API server Kubernetes announces
+     * (KUBERNETES_SERVICE_HOST/PORT, used with the pod's service account). ~/.kube/config is not
+     * picked up by itself: pointing provisioning at a cluster is a deliberate act.
+     */
+    kubernetes: {
+      kubeconfig: string | undefined;
+      serviceHost: string | undefined;
+      servicePort: string | undefined;
+    };
+    namespace: string;
+    image: string;
+  };
   log: { level: Env["LOG_LEVEL"] };
   demo: { scale: number; seed: number };
 }
@@ -228,6 +250,22 @@ export function loadConfig(
           toolResultChars: e.LLM_TOOL_RESULT_CHARS,
         }
       : undefined,
+    controlPlane: {
+      host: e.CONTROL_PLANE_HOST,
+      port: e.CONTROL_PLANE_PORT,
+      webhookSecrets: {
+        github: e.GITHUB_WEBHOOK_SECRET,
+        pagerduty: e.PAGERDUTY_WEBHOOK_SECRET,
+        incidentio: e.INCIDENTIO_WEBHOOK_SECRET,
+      },
+      kubernetes: {
+        kubeconfig: e.KUBECONFIG,
+        serviceHost: e.KUBERNETES_SERVICE_HOST,
+        servicePort: e.KUBERNETES_SERVICE_PORT,
+      },
+      namespace: e.K8S_NAMESPACE,
+      image: e.ARTHUR_IMAGE,
+    },
     log: { level: e.LOG_LEVEL },
     demo: { scale: e.DEMO_SCALE, seed: e.DEMO_SEED },
   };

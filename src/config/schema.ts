@@ -189,6 +189,37 @@ export const envSchema = z.object({
   /** The assistant's web server: the web console and the Slack app's HTTP endpoint (/slack/events). */
   ASSISTANT_HOST: host,
   PORT: port(3000, true),
+  /** The control plane's server: admin API and signed webhook ingress (`arthur control-plane`, `arthur dev`). */
+  CONTROL_PLANE_HOST: host,
+  CONTROL_PLANE_PORT: port(8082, true),
+  /** Webhook secrets; a source whose secret is unset is refused (401), never accepted unverified. */
+  GITHUB_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .min(8, "must be the webhook's secret (at least 8 characters)")
+    .optional(),
+  PAGERDUTY_WEBHOOK_SECRET: z.string().trim().min(8, "must be the webhook subscription's secret").optional(),
+  INCIDENTIO_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .min(8, "must be the webhook's signing secret (whsec_…)")
+    .optional(),
+  /** Kubernetes for provisioning: a kubeconfig file (else in-cluster configuration, else steps are skipped). */
+  KUBECONFIG: z.string().trim().min(1, "must be a path to a kubeconfig file").optional(),
+  /** Set by Kubernetes inside a pod: provisioning then uses the pod's service account (in-cluster). */
+  KUBERNETES_SERVICE_HOST: z.string().trim().min(1).optional(),
+  KUBERNETES_SERVICE_PORT: z.string().trim().regex(/^\d+$/, "must be a port number").optional(),
+  K8S_NAMESPACE: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name")
+    .default("arthur"),
+  /** The image team CronJobs and dedicated runners run. */
+  ARTHUR_IMAGE: z
+    .string()
+    .trim()
+    .min(3, "must be a container image reference")
+    .default("ghcr.io/arthur-ops/arthur:latest"),
   /** Unset: the assistant answers with the offline planner (no model). */
   LLM_PROVIDER: z.enum(["openai", "anthropic", "openai-compatible"]).optional(),
   LLM_MODEL: z.string().trim().min(1, "must not be empty").optional(),

@@ -323,7 +323,7 @@ export interface RunningServer {
 /** Listen on host:port (port 0 picks a free one) and resolve once accepting connections. */
 /** Serve `app` on host:port; `portVariable` names the setting to change when the port is taken. */
 export function listen(
-  app: Hono,
+  app: { fetch: (request: Request) => Response | Promise<Response> },
   host: string,
   port: number,
   portVariable = "GATEWAY_PORT",

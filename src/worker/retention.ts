@@ -8,7 +8,7 @@ export interface RetentionResult {
   images: number;
   /** Rate-limit rows whose state has run out (nothing left to remember). */
   rateLimits: number;
-  /** Slack delivery records: event keys older than a day, reply links older than the window. */
+  /** Delivery records: Slack event keys older than a day; reply links and webhook deliveries older than the window. */
   slack: number;
 }
 
@@ -27,12 +27,15 @@ export async function runRetention(sql: Sql, retentionDays: number): Promise<Ret
     const events = await tx`delete from arthur_slack_events where received_at < now() - interval '1 day'`;
     const replies = await tx`
       delete from arthur_slack_replies where created_at < now() - make_interval(days => ${retentionDays}::int)`;
+    // Webhook delivery ids: providers redeliver within hours; the rows are kept as long as the rest.
+    const deliveries = await tx`
+      delete from arthur_webhook_deliveries where received_at < now() - make_interval(days => ${retentionDays}::int)`;
     return {
       retentionDays,
       esbmcp: row?.result ?? {},
       images: images.count,
       rateLimits: rateLimits.count,
-      slack: events.count + replies.count,
+      slack: events.count + replies.count + deliveries.count,
     };
   }) as Promise<RetentionResult>;
 }

@@ -21,6 +21,7 @@ async function devEnv(extra: Record<string, string> = {}) {
     EMBEDDED_PG_PORT: String(await freePort()),
     GATEWAY_PORT: String(await freePort()),
     PORT: String(await freePort()),
+    CONTROL_PLANE_PORT: String(await freePort()),
     DEMO_SCALE: "0.01",
     LOG_LEVEL: "warn",
     ...extra,
@@ -67,6 +68,13 @@ async function startCheckStop(firstRun: boolean) {
   expect(asked.status).toBe(200);
   const { answer } = (await asked.json()) as { answer: { tools: { tool: string }[] } };
   expect(answer.tools.map((t) => t.tool)).toContain("lookup_event");
+  // The control plane: its own port, /health open, the admin API closed without a token.
+  const controlPlaneLine = await dev.waitFor(/^Control plane: /, 10_000);
+  const controlPlane = `http://127.0.0.1:${env.CONTROL_PLANE_PORT}`;
+  expect(controlPlaneLine).toContain(controlPlane);
+  expect(controlPlaneLine).toContain("Kubernetes steps are skipped");
+  expect((await fetch(`${controlPlane}/health`)).status).toBe(200);
+  expect((await fetch(`${controlPlane}/api/v1/admin/orgs/artbattle`)).status).toBe(401);
   const mcp = (authorization?: string) =>
     fetch(`${gateway}/mcp`, {
       method: "POST",

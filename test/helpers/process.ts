@@ -9,7 +9,11 @@ export const ARTHUR_BIN = fileURLToPath(new URL("../../bin/arthur.js", import.me
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/^(DATABASE_URL|TEST_DATABASE_URL|ARTHUR_|EMBEDDED_PG_|GATEWAY_|DEMO_|LOG_LEVEL|DB_)/.test(key))
+    if (
+      /^(DATABASE_URL|TEST_DATABASE_URL|ARTHUR_|EMBEDDED_PG_|GATEWAY_|CONTROL_PLANE_|KUBE|DEMO_|LOG_LEVEL|DB_)/.test(
+        key,
+      )
+    )
       delete env[key];
   }
   return { ...env, ...extra };

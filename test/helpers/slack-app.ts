@@ -1,4 +1,4 @@
-import { Assistant, InProcessToolPort, TOOL_HINTS, ToolIndex } from "../../src/assistant/index.ts";
+import type { Assistant } from "../../src/assistant/index.ts";
 import type { Role } from "../../src/catalog/index.ts";
 import {
   createSlackApp,
@@ -6,9 +6,11 @@ import {
   type SlackApp,
   type SlackAppDeps,
   SlackStore,
+  type TeamRoleLookup,
 } from "../../src/channels/index.ts";
 import type { ToolService } from "../../src/gateway/index.ts";
 import { createLogger } from "../../src/observability/index.ts";
+import { testAssistant } from "./control-plane.ts";
 import type { TestDatabase } from "./db.ts";
 
 /**
@@ -25,23 +27,22 @@ export function createTestSlackApp(options: {
   approvers?: string[];
   writesEnabled?: boolean;
   store?: SlackStore;
+  /** A team's role map for its channels (the control plane's Tenants.slackRole). */
+  teamRole?: TeamRoleLookup;
+  /** Default: the offline planner. */
+  assistant?: Assistant;
 }): SlackApp {
   const { db, service } = options;
   const registry = service.gateway.registry;
-  const assistant = new Assistant({
-    sql: db.sql,
-    registry,
-    index: new ToolIndex(registry.list(), TOOL_HINTS),
-    tools: new InProcessToolPort(service.gateway),
-    sessions: { version: "test" },
-  });
+  const assistant = options.assistant ?? testAssistant(db, service);
   return createSlackApp({
     assistant,
     registry,
-    roles: new RoleDirectory(db.sql, {
-      userRoles: options.userRoles,
-      openViewerChannels: options.openViewerChannels ?? [],
-    }),
+    roles: new RoleDirectory(
+      db.sql,
+      { userRoles: options.userRoles, openViewerChannels: options.openViewerChannels ?? [] },
+      options.teamRole ?? null,
+    ),
     store: options.store ?? new SlackStore(db.sql, "test"),
     loadImage: async (id) => (await service.images.load(id))?.data ?? null,
     slack: options.slack,

@@ -7,6 +7,6 @@ export {
   type RolePolicy,
   type RoleSource,
   type StoredRole,
+  type TeamRoleLookup,
 } from "./roles.ts";
-export { checkSlackSignature, type SignatureCheck, SLACK_SIGNATURE_WINDOW_SECONDS } from "./signature.ts";
 export { SlackStore } from "./store.ts";

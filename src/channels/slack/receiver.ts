@@ -2,7 +2,7 @@ import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "../../observability/index.ts";
-import { checkSlackSignature } from "./signature.ts";
+import { verifySlack } from "../../shared/index.ts";
 
 /** Slack's payloads are small; a megabyte is far beyond any event, command or button. */
 const MAX_SLACK_BODY_BYTES = 1024 * 1024;
@@ -92,10 +92,12 @@ export class HonoReceiver implements Receiver {
 
   async #handle(c: Context): Promise<Response> {
     const rawBody = await c.req.text();
-    const check = checkSlackSignature({
-      signingSecret: this.#signingSecret,
-      timestamp: c.req.header("x-slack-request-timestamp"),
-      signature: c.req.header("x-slack-signature"),
+    const check = verifySlack({
+      secret: this.#signingSecret,
+      headers: {
+        "x-slack-request-timestamp": c.req.header("x-slack-request-timestamp"),
+        "x-slack-signature": c.req.header("x-slack-signature"),
+      },
       rawBody,
     });
     if (!check.ok) {

@@ -27,4 +27,10 @@ describe("decideRole", () => {
   it("never lowers a known user to viewer because the channel is open", () => {
     expect(decideRole({ userId: "U0FIN01", channelId: "C0OPEN01" }, null, policy)?.role).toBe("finance");
   });
+
+  it("puts a team's own role map (its channel's team) between the table and the configured map", () => {
+    const who = { userId: "U0FIN01", channelId: "C0TEAM01" };
+    expect(decideRole(who, null, policy, "marketing")).toEqual({ role: "marketing", source: "team" });
+    expect(decideRole(who, "ops", policy, "marketing")).toEqual({ role: "ops", source: "table" });
+  });
 });

@@ -2,7 +2,7 @@ import { ROLES, type Role } from "../../catalog/index.ts";
 import type { Sql } from "../../db/index.ts";
 
 /** Where a Slack user's role came from (reported with refusals and in `arthur roles list`). */
-export type RoleSource = "table" | "config" | "open_channel";
+export type RoleSource = "table" | "team" | "config" | "open_channel";
 
 export interface RoleDecision {
   role: Role;
@@ -16,16 +16,19 @@ export interface RolePolicy {
 }
 
 /**
- * The role a Slack user acts with: the role table (edited at run time) wins over the configured
- * map; someone in neither may still read as a viewer in an open channel; otherwise nobody — the
- * channel answers with a polite refusal.
+ * The role a Slack user acts with: the role table (edited at run time) wins; then the role map of
+ * the team whose channel this is (control plane); then the configured map; someone in none may
+ * still read as a viewer in an open channel; otherwise nobody — the channel answers with a polite
+ * refusal.
  */
 export function decideRole(
   who: { userId: string; channelId: string | null },
   stored: Role | null,
   policy: RolePolicy,
+  teamRole: Role | null = null,
 ): RoleDecision | null {
   if (stored) return { role: stored, source: "table" };
+  if (teamRole) return { role: teamRole, source: "team" };
   const configured = policy.userRoles[who.userId];
   if (configured) return { role: configured, source: "config" };
   if (who.channelId && policy.openViewerChannels.includes(who.channelId)) {
@@ -43,21 +46,27 @@ export interface StoredRole {
 
 const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
-/** The role table (`arthur_user_roles`) and the configured policy together. */
+/** A team's own role map, for the channel a question comes from (the control plane's tenants). */
+export type TeamRoleLookup = (userId: string, channelId: string) => Promise<Role | null>;
+
+/** The role table (`arthur_user_roles`), team role maps and the configured policy together. */
 export class RoleDirectory {
   readonly #sql: Sql;
   readonly #policy: RolePolicy;
+  readonly #teamRole: TeamRoleLookup | null;
 
-  constructor(sql: Sql, policy: RolePolicy) {
+  constructor(sql: Sql, policy: RolePolicy, teamRole: TeamRoleLookup | null = null) {
     this.#sql = sql;
     this.#policy = policy;
+    this.#teamRole = teamRole;
   }
 
   async roleFor(userId: string, channelId: string | null): Promise<RoleDecision | null> {
     const [row] = await this.#sql<{ role: string }[]>`
       select role from arthur_user_roles where slack_user_id = ${userId}`;
     const stored = row && isRole(row.role) ? row.role : null;
-    return decideRole({ userId, channelId }, stored, this.#policy);
+    const team = !stored && channelId && this.#teamRole ? await this.#teamRole(userId, channelId) : null;
+    return decideRole({ userId, channelId }, stored, this.#policy, team);
   }
 
   /** Set (or change) a user's role; returns the role they had in the table before, if any. */

@@ -1,0 +1,47 @@
+import type { WebClient } from "@slack/web-api";
+import { Assistant, InProcessToolPort, TOOL_HINTS, ToolIndex } from "../../src/assistant/index.ts";
+import type { SlackApp } from "../../src/channels/index.ts";
+import { loadConfig } from "../../src/config/index.ts";
+import { type Cluster, type RunningControlPlane, startControlPlane } from "../../src/control-plane/index.ts";
+import type { ToolService } from "../../src/gateway/index.ts";
+import { createLogger } from "../../src/observability/index.ts";
+import type { TestDatabase } from "./db.ts";
+
+/** The offline assistant over the test gateway, keeping session rows (what a user's answers leave behind). */
+export function testAssistant(db: TestDatabase, service: ToolService): Assistant {
+  const registry = service.gateway.registry;
+  return new Assistant({
+    sql: db.sql,
+    registry,
+    index: new ToolIndex(registry.list(), TOOL_HINTS),
+    tools: new InProcessToolPort(service.gateway),
+    sessions: { version: "test" },
+  });
+}
+
+/** The real control plane on a free loopback port, over a test database and gateway; no Kubernetes unless given. */
+export function startTestControlPlane(
+  db: TestDatabase,
+  service: ToolService,
+  options: {
+    env?: Record<string, string>;
+    assistant?: Assistant;
+    slack?: { app: SlackApp | null; client: WebClient | null };
+    cluster?: Cluster | null;
+  } = {},
+): Promise<RunningControlPlane> {
+  return startControlPlane({
+    sql: db.sql,
+    databaseUrl: db.url,
+    config: loadConfig(
+      { LOG_LEVEL: "silent", CONTROL_PLANE_PORT: "0", ...options.env },
+      { dotEnvPath: null },
+    ),
+    logger: createLogger("silent"),
+    version: "test",
+    assistant: options.assistant ?? testAssistant(db, service),
+    registry: service.gateway.registry,
+    slack: options.slack ?? { app: null, client: null },
+    cluster: options.cluster ?? null,
+  });
+}
