@@ -1,13 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { benchControlPlane, printControlPlaneTable } from "./bench/control-plane.ts";
 import { benchGateway, printGatewayTable } from "./bench/gateway.ts";
 import { benchKnowledge, printKnowledgeTable } from "./bench/knowledge.ts";
 import { benchSeed, printSeedTable } from "./bench/seed.ts";
 import { benchStartup, printStartupTable } from "./bench/startup.ts";
 import { parseNumberOption, runCommand, UsageError } from "./runtime.ts";
 
-const SUITES = ["seed", "startup", "gateway", "knowledge"] as const;
+const SUITES = ["seed", "startup", "gateway", "knowledge", "control-plane"] as const;
 
 function writeResult(name: string, result: { at: string }): void {
   const dir = resolve("bench/results");
@@ -28,6 +29,7 @@ export function registerBenchCommand(program: Command): void {
     .option("--calls <n>", "gateway suite: sequential calls per latency measurement", "2000")
     .option("--seconds <n>", "gateway suite: seconds per load level", "10")
     .option("--messages <n>", "knowledge suite: messages in the synthetic Slack export", "200000")
+    .option("--deliveries <n>", "control-plane suite: webhook deliveries per measurement", "1000")
     .action(
       (
         suite: string,
@@ -38,6 +40,7 @@ export function registerBenchCommand(program: Command): void {
           calls: string;
           seconds: string;
           messages: string;
+          deliveries: string;
         },
       ) =>
         runCommand(async () => {
@@ -101,6 +104,17 @@ export function registerBenchCommand(program: Command): void {
             const result = await benchKnowledge({ messages });
             printKnowledgeTable(result);
             writeResult("knowledge", result);
+          }
+          if (suite === "control-plane" || suite === "all") {
+            const deliveries = parseNumberOption(
+              "--deliveries",
+              flags.deliveries,
+              (n) => Number.isInteger(n) && n >= 50 && n <= 100_000,
+              "must be a whole number from 50 to 100000",
+            );
+            const result = await benchControlPlane({ deliveries });
+            printControlPlaneTable(result);
+            writeResult("control-plane", result);
           }
         }),
     );

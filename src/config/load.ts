@@ -80,6 +80,8 @@ export interface Config {
       servicePort: string | undefined;
     };
     namespace: string;
+    /** The Secret team pods take their environment from (DATABASE_URL, tokens); not created by Arthur. */
+    envSecret: string;
     image: string;
   };
   log: { level: Env["LOG_LEVEL"] };
@@ -264,6 +266,7 @@ export function loadConfig(
         servicePort: e.KUBERNETES_SERVICE_PORT,
       },
       namespace: e.K8S_NAMESPACE,
+      envSecret: e.K8S_ENV_SECRET,
       image: e.ARTHUR_IMAGE,
     },
     log: { level: e.LOG_LEVEL },

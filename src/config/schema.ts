@@ -214,6 +214,12 @@ export const envSchema = z.object({
     .trim()
     .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name")
     .default("arthur"),
+  /** The Secret (in K8S_NAMESPACE, made by you) whose keys become team pods' environment: DATABASE_URL and the rest. */
+  K8S_ENV_SECRET: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Kubernetes Secret name")
+    .default("arthur-env"),
   /** The image team CronJobs and dedicated runners run. */
   ARTHUR_IMAGE: z
     .string()

@@ -12,7 +12,8 @@ import { type AgentRunDeps, runAsTeam } from "./runs.ts";
 import { ROUTING_KINDS, type Tenants } from "./tenants.ts";
 import { type AlertSource, ingestWebhook, type WebhookDeps } from "./webhooks.ts";
 
-const MAX_BODY_BYTES = 256 * 1024;
+/** Webhook payloads (a GitHub workflow run with its commits) run to tens of kilobytes; a megabyte is ample. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ControlPlaneDeps {
   tenants: Tenants;

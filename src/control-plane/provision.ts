@@ -98,6 +98,8 @@ export interface ProvisionerDeps {
   cluster: Cluster | null;
   namespace: string;
   image: string;
+  /** The Secret team pods take their environment from (K8S_ENV_SECRET); absent: none. */
+  envSecret?: string;
   /** How long a provision waits for another one of the same team to finish. */
   lockTimeoutMs?: number;
   logger: Logger;
@@ -268,6 +270,7 @@ export class Provisioner {
           teamId: team.teamId,
           namespace: this.#deps.namespace,
           image: this.#deps.image,
+          ...(this.#deps.envSecret ? { secretName: this.#deps.envSecret } : {}),
           schedules: request.schedules,
           deploymentMode: request.deployment_mode,
         });
@@ -344,6 +347,7 @@ export class Provisioner {
             teamId: team.teamId,
             namespace: this.#deps.namespace,
             image: this.#deps.image,
+            ...(this.#deps.envSecret ? { secretName: this.#deps.envSecret } : {}),
             schedules: request.schedules ?? [],
             deploymentMode: mode,
           })) {

@@ -86,7 +86,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
     schema: JOBS_SCHEMA,
-    max: 3,
+    max: 6,
     application_name: "arthur-control-plane",
   });
   boss.on("error", (error) => log.error({ err: error.message }, "pg-boss error"));
@@ -114,21 +114,23 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       slack: options.slack.client ? { client: options.slack.client, poster } : null,
       logger: log,
     };
-    await boss.work(
+    const runOne = async (job: AlertJob) => {
+      const work = runAlert(runDeps, job);
+      inFlight.add(work);
+      try {
+        const result = await work;
+        runs.inc({ source: job.trigger.source, status: result.status });
+      } finally {
+        inFlight.delete(work);
+      }
+    };
+    // Up to eight runs at a time per replica (two workers, four jobs each), so a slow model or Slack
+    // call does not hold up other teams' alerts; a full batch fetches the next one at once.
+    const workerId = await boss.work(
       ALERT_QUEUE,
-      { batchSize: 1, pollingIntervalSeconds: 0.5 },
+      { batchSize: 4, localConcurrency: 2, pollingIntervalSeconds: 0.5, burstWhenBatchFull: true },
       async (jobs: Job<AlertJob>[]) => {
-        for (const job of jobs) {
-          if (!isAlertJob(job.data)) continue;
-          const work = runAlert(runDeps, job.data);
-          inFlight.add(work);
-          try {
-            const result = await work;
-            runs.inc({ source: job.data.trigger.source, status: result.status });
-          } finally {
-            inFlight.delete(work);
-          }
-        }
+        await Promise.all(jobs.map((job) => (isAlertJob(job.data) ? runOne(job.data) : undefined)));
       },
     );
     const app = createControlPlaneApp({
@@ -139,6 +141,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
         secrets: controlPlane.webhookSecrets,
         enqueue: async (job) => {
           await boss.send(ALERT_QUEUE, job as unknown as object);
+          // This replica's worker starts on it now rather than at its next poll.
+          boss.notifyWorker(workerId);
         },
         logger: log,
         count: (source, outcome) => webhooks.inc({ source, outcome }),
@@ -149,6 +153,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
         cluster,
         namespace: controlPlane.namespace,
         image: controlPlane.image,
+        envSecret: controlPlane.envSecret,
         logger: log,
         ...(options.lockTimeoutMs ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
       }),
@@ -170,14 +175,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
         await boss.stop({ graceful: true, close: true, timeout: 10_000 });
       },
       async idle() {
+        // pg-boss's own counts are refreshed by its monitor, not live: ask its job table.
         for (;;) {
-          const pending = await boss.getQueueStats?.(ALERT_QUEUE).catch(() => null);
-          const queued = (pending as { queuedCount?: number; activeCount?: number } | null) ?? null;
-          if (
-            inFlight.size === 0 &&
-            (!queued || ((queued.queuedCount ?? 0) === 0 && (queued.activeCount ?? 0) === 0))
-          )
-            return;
+          const [pending] = await sql<{ n: number }[]>`
+            select count(*)::int as n from arthur_jobs.job
+            where name = ${ALERT_QUEUE} and state in ('created', 'retry', 'active')`;
+          if (inFlight.size === 0 && (pending?.n ?? 0) === 0) return;
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       },

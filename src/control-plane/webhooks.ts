@@ -2,7 +2,7 @@ import type { Sql } from "../db/index.ts";
 import type { Logger } from "../observability/index.ts";
 import { type Headers, verifyWebhook } from "../shared/index.ts";
 import { type AlertTrigger, type Parsed, parseGitHub, parseIncidentIo, parsePagerDuty } from "./alerts.ts";
-import type { TeamRef, Tenants } from "./tenants.ts";
+import type { Tenants } from "./tenants.ts";
 
 export type AlertSource = "github" | "pagerduty" | "incidentio";
 
@@ -90,22 +90,19 @@ async function ingest(
       body: { ok: true, outcome: "ignored", reason: parsed.kind === "ignored" ? parsed.reason : "" },
     };
   }
+  // Decide first, then claim the delivery with its outcome in one insert: a redelivery finds the row.
+  const team = parsed.kind === "alert" ? await deps.tenants.route(parsed.trigger.routing) : null;
+  const outcome: Outcome = parsed.kind === "ignored" ? "ignored" : team ? "queued" : "unrouted";
   const claimed = await deps.sql`
-    insert into arthur_webhook_deliveries (source, delivery_id, outcome) values (${source}, ${deliveryId}, 'received')
+    insert into arthur_webhook_deliveries (source, delivery_id, outcome, org_id, team_id)
+    values (${source}, ${deliveryId}, ${outcome}, ${team?.orgId ?? null}, ${team?.teamId ?? null})
     on conflict (source, delivery_id) do nothing returning 1`;
   if (claimed.length === 0)
     return { status: 200, body: { ok: true, outcome: "duplicate" satisfies Outcome } };
-
-  const record = (outcome: Outcome, team: TeamRef | null) => deps.sql`
-    update arthur_webhook_deliveries set outcome = ${outcome}, org_id = ${team?.orgId ?? null}, team_id = ${team?.teamId ?? null}
-    where source = ${source} and delivery_id = ${deliveryId}`;
   if (parsed.kind === "ignored") {
-    await record("ignored", null);
     return { status: 200, body: { ok: true, outcome: "ignored", reason: parsed.reason } };
   }
-  const team = await deps.tenants.route(parsed.trigger.routing);
   if (!team) {
-    await record("unrouted", null);
     deps.logger.info({ source, routing: parsed.trigger.routing }, "webhook for an identifier no team owns");
     return { status: 200, body: { ok: true, outcome: "unrouted", routing: parsed.trigger.routing } };
   }
@@ -123,6 +120,5 @@ async function ingest(
       body: { error: { code: "unavailable", message: "Could not queue the run; retry" } },
     };
   }
-  await record("queued", team);
   return { status: 202, body: { ok: true, outcome: "queued", org_id: team.orgId, team_id: team.teamId } };
 }

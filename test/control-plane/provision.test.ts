@@ -38,6 +38,7 @@ beforeAll(async () => {
     cluster: clusterFromKubeConfig(k8s.kubeconfig({ namespace: "arthur" })),
     namespace: "arthur",
     image: "ghcr.io/arthur-ops/arthur:test",
+    envSecret: "arthur-env",
     logger: createLogger("silent"),
     lockTimeoutMs: 2000,
   });
@@ -67,6 +68,11 @@ describe("provisioning a team", () => {
     expect(
       (await tenants.effectiveConfig({ orgId: "artbattle", teamId: "live-ops" })).default_channel_id,
     ).toBe("C0LIVEOPS");
+    // The runner and the CronJob take their environment (DATABASE_URL…) from the configured Secret.
+    const runner = k8s
+      .objects()
+      .find((o) => o.kind === "Deployment" && o.metadata.annotations?.["arthur.dev/team-id"] === "live-ops");
+    expect(JSON.stringify(runner)).toContain('"envFrom":[{"secretRef":{"name":"arthur-env"}}]');
     const writes = k8s.requests.filter((r) => r.method !== "GET").length;
     expect(writes).toBe(5);
 

@@ -213,6 +213,33 @@ describe("webhook verification", () => {
     expect(recorded?.n).toBe(0);
   });
 
+  it("answers 503 when the run cannot be queued, and takes the provider's retry of that delivery", async () => {
+    const body = JSON.stringify(
+      pagerDutyV3({ eventId: "01PDQUEUEFAIL", serviceId: "PVOTEAPI", title: "AB4023" }),
+    );
+    const queued: string[] = [];
+    let failing = true;
+    const deps = {
+      sql: db.sql,
+      tenants: controlPlane.tenants,
+      secrets: { github: undefined, pagerduty: WEBHOOK_SECRETS.pagerduty, incidentio: undefined },
+      enqueue: async (job: { trigger: { deliveryId: string } }) => {
+        if (failing) throw new Error("queue down");
+        queued.push(job.trigger.deliveryId);
+      },
+      logger: createLogger("silent"),
+    };
+    const request = { headers: pagerDutyHeaders(body), rawBody: body };
+    expect((await ingestWebhook(deps, "pagerduty", request)).status).toBe(503);
+    failing = false;
+    expect((await ingestWebhook(deps, "pagerduty", request)).status).toBe(202);
+    expect((await ingestWebhook(deps, "pagerduty", request)).body).toEqual({
+      ok: true,
+      outcome: "duplicate",
+    });
+    expect(queued).toEqual(["01PDQUEUEFAIL"]);
+  });
+
   it("fails closed when a source has no secret configured", async () => {
     const body = JSON.stringify(gitHubDeploymentFailure({ repo: "artbattle/vote-app", description: "x" }));
     const reply = await ingestWebhook(
