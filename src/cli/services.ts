@@ -10,7 +10,7 @@ import {
 } from "../assistant/index.ts";
 import type { ToolRegistry } from "../catalog/index.ts";
 import { createSlackApp, RoleDirectory, type SlackApp, SlackStore } from "../channels/index.ts";
-import { Tenants } from "../control-plane/index.ts";
+import { Tenants, teamToolFilter } from "../control-plane/index.ts";
 import type { Database } from "../db/index.ts";
 import { applyDemoSchema, defaultAnchor, demoHasData } from "../demo/index.ts";
 import { createEdgeFunctions } from "../edge/index.ts";
@@ -126,6 +126,11 @@ export function buildSlackApp(
     },
     writesEnabled: tools.writesEnabled,
     approvers: identity.approvers,
+    // In a team's channels, its switched-on tool domains apply as well.
+    teamTools: async (channelId) => {
+      const owner = await tenants.channelTeam(channelId);
+      return owner ? teamToolFilter(owner.team, owner.config, registry) : undefined;
+    },
     logger: rt.logger,
   });
 }

@@ -208,6 +208,12 @@ export class Tenants {
     return this.#cache.routes.get(routeKey(normaliseRoute(route))) ?? null;
   }
 
+  /** The team owning a Slack channel, with its effective configuration (null: no team owns it). */
+  async channelTeam(channelId: string): Promise<{ team: TeamRef; config: TenantConfig } | null> {
+    const team = await this.route({ kind: "slack_channel", value: channelId });
+    return team ? { team, config: await this.effectiveConfig(team) } : null;
+  }
+
   /** A Slack user's role in a channel some team owns: that team's (effective) role map. */
   async slackRole(userId: string, channelId: string): Promise<Role | null> {
     const team = await this.route({ kind: "slack_channel", value: channelId });

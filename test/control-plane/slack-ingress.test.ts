@@ -8,7 +8,7 @@ import {
   ToolIndex,
 } from "../../src/assistant/index.ts";
 import type { SlackApp } from "../../src/channels/index.ts";
-import { type RunningControlPlane, Tenants } from "../../src/control-plane/index.ts";
+import { type RunningControlPlane, Tenants, teamToolFilter } from "../../src/control-plane/index.ts";
 import type { ToolService } from "../../src/gateway/index.ts";
 import { startTestControlPlane } from "../helpers/control-plane.ts";
 import { useTestDatabase } from "../helpers/db.ts";
@@ -67,7 +67,10 @@ beforeAll(async () => {
   const tenants = new Tenants(db.sql);
   await tenants.createOrg("artbattle", "Art Battle");
   await tenants.ensureTeam({ orgId: "artbattle", teamId: "finance" }, "Finance");
-  await tenants.setConfig({ orgId: "artbattle", teamId: "finance" }, { role_map: { U0TEAMFIN: "finance" } });
+  await tenants.setConfig(
+    { orgId: "artbattle", teamId: "finance" },
+    { role_map: { U0TEAMFIN: "finance" }, domains: ["payments"] },
+  );
   await tenants.addRoutes({ orgId: "artbattle", teamId: "finance" }, [
     { kind: "slack_channel", value: "C0FINANCE1" },
   ]);
@@ -78,6 +81,10 @@ beforeAll(async () => {
     slack: { botToken: slackFake.token, apiUrl: slackFake.apiUrl, signingSecret: SECRET, command: "/ab" },
     userRoles: {},
     teamRole: (userId, channelId) => tenants.slackRole(userId, channelId),
+    teamTools: async (channelId) => {
+      const owner = await tenants.channelTeam(channelId);
+      return owner ? teamToolFilter(owner.team, owner.config, registry) : undefined;
+    },
   });
   controlPlane = await startTestControlPlane(db, service, { assistant, slack: { app: slack, client: null } });
   await slack.start();
@@ -92,22 +99,19 @@ afterAll(async () => {
   await slackFake?.close();
 });
 
+/** A signed @mention from the finance team's member in the finance team's channel. */
+const mention = (text: string, ts: string) =>
+  postToSlackApp(
+    `${controlPlane.url}/webhooks/slack/events`,
+    SECRET,
+    eventCallback(appMention({ user: "U0TEAMFIN", channel: "C0FINANCE1", text: `<@U0BOT> ${text}`, ts })),
+  );
+
 describe("Slack events through the control plane", () => {
   it("acknowledges in under a second while the model takes 30 s, and answers with the channel's team role", async () => {
     const ts = slackTs();
     const started = performance.now();
-    const response = await postToSlackApp(
-      `${controlPlane.url}/webhooks/slack/events`,
-      SECRET,
-      eventCallback(
-        appMention({
-          user: "U0TEAMFIN",
-          channel: "C0FINANCE1",
-          text: "<@U0BOT> who is owed for AB4001?",
-          ts,
-        }),
-      ),
-    );
+    const response = await mention("who is owed for AB4001?", ts);
     const elapsed = performance.now() - started;
     expect(response.status).toBe(200);
     expect(elapsed).toBeLessThan(1000);
@@ -124,6 +128,15 @@ describe("Slack events through the control plane", () => {
     const [session] = await db.sql`
       select user_role, interaction_type from esbmcp_chat_sessions where slack_channel_id = 'C0FINANCE1'`;
     expect(session).toEqual({ user_role: "finance", interaction_type: "app_mention" });
+  });
+
+  it("keeps questions in the team's channel to the tool domains the team switched on", async () => {
+    slackFake.reset();
+    const ts = slackTs();
+    await mention("when does AB4001 start?", ts);
+    await slackFake.waitFor(() => slackFake.messages.length > 0, 10_000);
+    await slack.idle();
+    expect(slackFake.messages[0]?.text).toContain("not enabled for team artbattle/finance");
   });
 
   it("refuses an unsigned request on both Slack paths", async () => {

@@ -29,6 +29,8 @@ export function createTestSlackApp(options: {
   store?: SlackStore;
   /** A team's role map for its channels (the control plane's Tenants.slackRole). */
   teamRole?: TeamRoleLookup;
+  /** A team's switched-on tools for its channels. */
+  teamTools?: SlackAppDeps["teamTools"];
   /** Default: the offline planner. */
   assistant?: Assistant;
 }): SlackApp {
@@ -48,6 +50,7 @@ export function createTestSlackApp(options: {
     slack: options.slack,
     writesEnabled: options.writesEnabled ?? false,
     approvers: options.approvers ?? [],
+    ...(options.teamTools ? { teamTools: options.teamTools } : {}),
     logger: createLogger((process.env.TEST_LOG_LEVEL as "silent" | undefined) ?? "silent"),
   });
 }

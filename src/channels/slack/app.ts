@@ -8,7 +8,7 @@ import {
 } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Hono } from "hono";
-import type { Assistant, AssistantAnswer, InteractionType, Turn } from "../../assistant/index.ts";
+import type { Assistant, AssistantAnswer, InteractionType, ToolFilter, Turn } from "../../assistant/index.ts";
 import type { Caller, Role, ToolRegistry } from "../../catalog/index.ts";
 import type { Logger } from "../../observability/index.ts";
 import { ACTIONS, homeView, suggestedPrompts } from "./blocks.ts";
@@ -38,6 +38,8 @@ export interface SlackAppDeps {
   };
   writesEnabled: boolean;
   approvers: readonly string[];
+  /** The tools the team that owns a channel has switched on (control plane); absent: no team limits. */
+  teamTools?: (channelId: string) => Promise<ToolFilter | undefined>;
   logger: Logger;
 }
 
@@ -165,11 +167,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         logger.warn({ err: String(error), channel: question.channelId }, "could not read the conversation");
         return [];
       });
+      const toolFilter = await deps.teamTools?.(question.channelId);
       const answer = await deps.assistant.answer({
         message: question.text,
         context,
         caller: caller(question.userId, role, question.teamId, question.channelId),
         interaction: question.interaction,
+        ...(toolFilter ? { toolFilter } : {}),
       });
       await poster.deliverAnswer(client, delivery, answer, question.userId);
       return answer;
