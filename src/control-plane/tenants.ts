@@ -60,6 +60,44 @@ export interface TokenRow {
   revokedAt: Date | null;
 }
 
+const TOKEN_COLUMNS = [
+  "id",
+  "kind",
+  "org_id",
+  "team_id",
+  "scopes",
+  "label",
+  "created_at",
+  "expires_at",
+  "revoked_at",
+];
+
+interface TokenDbRow {
+  id: string;
+  kind: "admin" | "team";
+  org_id: string | null;
+  team_id: string | null;
+  scopes: string[];
+  label: string;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+}
+
+function toTokenRow(row: TokenDbRow): TokenRow {
+  return {
+    id: row.id,
+    kind: row.kind,
+    orgId: row.org_id,
+    teamId: row.team_id,
+    scopes: row.scopes,
+    label: row.label,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
 interface RouteCache {
   version: bigint;
   routes: Map<string, TeamRef>;
@@ -249,15 +287,7 @@ export class Tenants {
 
   /** The principal a presented token stands for: null when unknown, revoked or expired. */
   async principal(token: string): Promise<Principal | null> {
-    const [row] = await this.#sql<
-      {
-        id: string;
-        kind: "admin" | "team";
-        org_id: string | null;
-        team_id: string | null;
-        scopes: string[];
-      }[]
-    >`
+    const [row] = await this.#sql<Pick<TokenDbRow, "id" | "kind" | "org_id" | "team_id" | "scopes">[]>`
       update arthur_cp_tokens set last_used_at = now()
       where token_hash = ${hashToken(token)} and revoked_at is null and (expires_at is null or expires_at > now())
       returning id, kind, org_id, team_id, scopes`;
@@ -268,39 +298,17 @@ export class Tenants {
 
   async tokenRow(id: string): Promise<TokenRow | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    const [row] = await this.#sql<
-      {
-        id: string;
-        kind: "admin" | "team";
-        org_id: string | null;
-        team_id: string | null;
-        scopes: string[];
-        label: string;
-        created_at: Date;
-        expires_at: Date | null;
-        revoked_at: Date | null;
-      }[]
-    >`select id, kind, org_id, team_id, scopes, label, created_at, expires_at, revoked_at from arthur_cp_tokens where id = ${id}`;
-    return row
-      ? {
-          id: row.id,
-          kind: row.kind,
-          orgId: row.org_id,
-          teamId: row.team_id,
-          scopes: row.scopes,
-          label: row.label,
-          createdAt: row.created_at,
-          expiresAt: row.expires_at,
-          revokedAt: row.revoked_at,
-        }
-      : null;
+    const [row] = await this.#sql<TokenDbRow[]>`
+      select ${this.#sql(TOKEN_COLUMNS)} from arthur_cp_tokens where id = ${id}`;
+    return row ? toTokenRow(row) : null;
   }
 
+  /** An org's tokens (null: the installation's), oldest first, in one query. */
   async listTokens(orgId: string | null): Promise<TokenRow[]> {
-    const rows = await this.#sql<{ id: string }[]>`
-      select id from arthur_cp_tokens where org_id is not distinct from ${orgId} order by created_at`;
-    const found = await Promise.all(rows.map((r) => this.tokenRow(r.id)));
-    return found.filter((t): t is TokenRow => t !== null);
+    const rows = await this.#sql<TokenDbRow[]>`
+      select ${this.#sql(TOKEN_COLUMNS)} from arthur_cp_tokens
+      where org_id is not distinct from ${orgId} order by created_at`;
+    return rows.map(toTokenRow);
   }
 
   async revokeToken(id: string): Promise<boolean> {

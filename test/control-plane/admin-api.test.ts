@@ -336,6 +336,13 @@ describe("tenants", () => {
     const rotated = await call("POST", `/api/v1/admin/tokens/${issued.json.id}/rotate`, tokens.orgAdmin, {});
     expect((await call("GET", "/api/v1/team/config", old)).status).toBe(401);
     expect((await call("GET", "/api/v1/team/config", rotated.json.token as string)).status).toBe(200);
+    const listed = (await call("GET", "/api/v1/admin/orgs/artbattle/tokens", tokens.orgAdmin)).json
+      .tokens as {
+      id: string;
+      revokedAt: string | null;
+    }[];
+    expect(listed.find((t) => t.id === issued.json.id)?.revokedAt).toEqual(expect.any(String));
+    expect(listed.find((t) => t.id === rotated.json.id)?.revokedAt).toBeNull();
     await db.sql`update arthur_cp_tokens set expires_at = now() - interval '1 second' where id = ${rotated.json.id as string}`;
     expect((await call("GET", "/api/v1/team/config", rotated.json.token as string)).status).toBe(401);
     // Only hashes are stored.
