@@ -1,15 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  Assistant,
-  createLanguageModel,
-  InProcessToolPort,
-  LlmResponder,
-  TOOL_HINTS,
-  ToolIndex,
-} from "../../src/assistant/index.ts";
+import { type Assistant, InProcessToolPort } from "../../src/assistant/index.ts";
 import type { Caller, Role } from "../../src/catalog/index.ts";
 import { LocalEdgeFunctions } from "../../src/edge/index.ts";
 import type { ToolService } from "../../src/gateway/index.ts";
+import { testAssistant } from "../helpers/assistant.ts";
 import { useTestDatabase } from "../helpers/db.ts";
 import { type FakeLlm, type LlmWireFormat, type ModelScript, startFakeLlm } from "../helpers/fake-llm.ts";
 import { startTestToolService } from "../helpers/gateway.ts";
@@ -41,33 +35,16 @@ async function assistantWith(
   settings: { timeoutMs?: number; toolResultChars?: number; compatible?: boolean } = {},
 ): Promise<Assistant> {
   fake = await startFakeLlm(format, script);
-  const provider = settings.compatible ? "openai-compatible" : format;
-  const registry = service.gateway.registry;
-  const tools = new InProcessToolPort(service.gateway);
-  const config = {
-    provider,
-    model: `fake-${format}`,
-    baseUrl: fake.baseUrl,
-    apiKey: "test-key-not-secret",
-    maxRounds: 5,
-    timeoutMs: settings.timeoutMs ?? 20_000,
-    toolResultChars: settings.toolResultChars ?? 6_000,
-  } as const;
-  return new Assistant({
-    sql: db.sql,
-    registry,
-    index: new ToolIndex(registry.list(), TOOL_HINTS),
-    tools,
-    writesEnabled: true,
-    sessions: { version: "test" },
-    llm: new LlmResponder({
-      model: createLanguageModel(config),
-      provider,
-      modelName: config.model,
-      registry,
-      tools,
-      settings: config,
-    }),
+  return testAssistant(db, service, {
+    llm: {
+      provider: settings.compatible ? "openai-compatible" : format,
+      model: `fake-${format}`,
+      baseUrl: fake.baseUrl,
+      apiKey: "test-key-not-secret",
+      maxRounds: 5,
+      timeoutMs: settings.timeoutMs ?? 20_000,
+      toolResultChars: settings.toolResultChars ?? 6_000,
+    },
   });
 }
 

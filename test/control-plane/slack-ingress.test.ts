@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  Assistant,
-  createLanguageModel,
-  InProcessToolPort,
-  LlmResponder,
-  TOOL_HINTS,
-  ToolIndex,
-} from "../../src/assistant/index.ts";
 import type { SlackApp } from "../../src/channels/index.ts";
 import { type RunningControlPlane, Tenants, teamToolFilter } from "../../src/control-plane/index.ts";
 import type { ToolService } from "../../src/gateway/index.ts";
+import { testAssistant } from "../helpers/assistant.ts";
 import { startTestControlPlane } from "../helpers/control-plane.ts";
 import { useTestDatabase } from "../helpers/db.ts";
 import { type FakeLlm, startFakeLlm } from "../helpers/fake-llm.ts";
@@ -39,30 +32,16 @@ beforeAll(async () => {
   // A model that takes 30 s to say anything.
   llm = await startFakeLlm("openai", () => ({ text: "late", delayMs: MODEL_DELAY_MS }));
   const registry = service.gateway.registry;
-  const tools = new InProcessToolPort(service.gateway);
-  const settings = {
-    provider: "openai",
-    model: "slow-model",
-    baseUrl: llm.baseUrl,
-    apiKey: "test-key-not-secret",
-    maxRounds: 2,
-    timeoutMs: 60_000,
-    toolResultChars: 6_000,
-  } as const;
-  const assistant = new Assistant({
-    sql: db.sql,
-    registry,
-    index: new ToolIndex(registry.list(), TOOL_HINTS),
-    tools,
-    sessions: { version: "test" },
-    llm: new LlmResponder({
-      model: createLanguageModel(settings),
+  const assistant = testAssistant(db, service, {
+    llm: {
       provider: "openai",
-      modelName: settings.model,
-      registry,
-      tools,
-      settings,
-    }),
+      model: "slow-model",
+      baseUrl: llm.baseUrl,
+      apiKey: "test-key-not-secret",
+      maxRounds: 2,
+      timeoutMs: 60_000,
+      toolResultChars: 6_000,
+    },
   });
   const tenants = new Tenants(db.sql);
   await tenants.createOrg("artbattle", "Art Battle");

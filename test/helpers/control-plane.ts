@@ -1,23 +1,12 @@
 import type { WebClient } from "@slack/web-api";
-import { Assistant, InProcessToolPort, TOOL_HINTS, ToolIndex } from "../../src/assistant/index.ts";
+import type { Assistant } from "../../src/assistant/index.ts";
 import type { SlackApp } from "../../src/channels/index.ts";
 import { loadConfig } from "../../src/config/index.ts";
 import { type Cluster, type RunningControlPlane, startControlPlane } from "../../src/control-plane/index.ts";
 import type { ToolService } from "../../src/gateway/index.ts";
 import { createLogger } from "../../src/observability/index.ts";
+import { testAssistant } from "./assistant.ts";
 import type { TestDatabase } from "./db.ts";
-
-/** The offline assistant over the test gateway, keeping session rows (what a user's answers leave behind). */
-export function testAssistant(db: TestDatabase, service: ToolService): Assistant {
-  const registry = service.gateway.registry;
-  return new Assistant({
-    sql: db.sql,
-    registry,
-    index: new ToolIndex(registry.list(), TOOL_HINTS),
-    tools: new InProcessToolPort(service.gateway),
-    sessions: { version: "test" },
-  });
-}
 
 /** The real control plane on a free loopback port, over a test database and gateway; no Kubernetes unless given. */
 export function startTestControlPlane(

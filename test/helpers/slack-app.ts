@@ -10,7 +10,7 @@ import {
 } from "../../src/channels/index.ts";
 import type { ToolService } from "../../src/gateway/index.ts";
 import { createLogger } from "../../src/observability/index.ts";
-import { testAssistant } from "./control-plane.ts";
+import { testAssistant } from "./assistant.ts";
 import type { TestDatabase } from "./db.ts";
 
 /**
