@@ -1,7 +1,6 @@
 export { type AnswerOptions, type ApprovalRequest, Assistant, type AssistantDeps } from "./engine.ts";
 export { type EvalCase, EvalCasesError, loadEvalCases } from "./eval/cases.ts";
 export { type CaseResult, type EvalReport, runEval, toolDefinitionTokens } from "./eval/run.ts";
-export { createLanguageModel } from "./llm/provider.ts";
 export { LlmResponder, type LlmSettings } from "./llm/responder.ts";
 export { DEFAULT_PLANNER_OPTIONS, type Plan, type PlannerOptions } from "./offline/planner.ts";
 export { extractEntities, TOOL_HINTS, ToolIndex } from "./retrieval/index.ts";

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import {
   Assistant,
-  createLanguageModel,
   InProcessToolPort,
   LlmResponder,
   TOOL_HINTS,
@@ -73,18 +72,7 @@ export function buildAssistant(
     index: new ToolIndex(registry.list(), TOOL_HINTS),
     tools,
     writesEnabled: rt.config.tools.writesEnabled,
-    ...(llm
-      ? {
-          llm: new LlmResponder({
-            model: createLanguageModel(llm),
-            provider: llm.provider,
-            modelName: llm.model,
-            registry,
-            tools,
-            settings: llm,
-          }),
-        }
-      : {}),
+    ...(llm ? { llm: LlmResponder.fromConfig(llm, registry, tools) } : {}),
     ...(options.interactive ? { rateLimits: rt.config.rateLimits, sessions: { version: VERSION } } : {}),
   });
 }

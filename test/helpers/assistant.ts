@@ -1,6 +1,5 @@
 import {
   Assistant,
-  createLanguageModel,
   InProcessToolPort,
   LlmResponder,
   TOOL_HINTS,
@@ -28,17 +27,6 @@ export function testAssistant(
     index: new ToolIndex(registry.list(), TOOL_HINTS),
     tools,
     sessions: { version: "test" },
-    ...(llm
-      ? {
-          llm: new LlmResponder({
-            model: createLanguageModel(llm),
-            provider: llm.provider,
-            modelName: llm.model,
-            registry,
-            tools,
-            settings: llm,
-          }),
-        }
-      : {}),
+    ...(llm ? { llm: LlmResponder.fromConfig(llm, registry, tools) } : {}),
   });
 }

@@ -16,11 +16,13 @@ import {
   type RedactionTally,
   type ToolRegistry,
 } from "../../catalog/index.ts";
+import type { LlmConfig } from "../../config/index.ts";
 import { addRedactions, type CallReport, callAsUser, unsentWrite } from "../tool-call.ts";
 import type { ToolPort } from "../tool-port.ts";
 import type { PendingApproval, ToolCallRecord, Turn } from "../types.ts";
 import { fitToBudget } from "./budget.ts";
 import { systemPrompt } from "./prompt.ts";
+import { createLanguageModel } from "./provider.ts";
 
 export interface LlmSettings {
   /** Model calls per question. */
@@ -100,6 +102,18 @@ export class LlmResponder {
 
   constructor(deps: LlmResponderDeps) {
     this.#deps = deps;
+  }
+
+  /** The responder for a configured model (LLM_PROVIDER, LLM_MODEL, …), calling tools through `tools`. */
+  static fromConfig(config: LlmConfig, registry: ToolRegistry, tools: ToolPort): LlmResponder {
+    return new LlmResponder({
+      model: createLanguageModel(config),
+      provider: config.provider,
+      modelName: config.model,
+      registry,
+      tools,
+      settings: config,
+    });
   }
 
   get provider(): string {
